@@ -1,0 +1,87 @@
+"""Side by Side — the router: page config, navigation, the sidebar (break, projector)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from studio import services
+from studio.ui import context, layout, theme
+from studio.ui.partner import label
+
+st.set_page_config(
+    page_title="Side by Side",
+    page_icon=str(Path(__file__).parent / "studio" / "assets" / "icon.png"),
+    layout="wide" if context.projector() else "centered",
+    initial_sidebar_state="expanded",
+    menu_items={"Get help": None, "Report a bug": None, "About": "Side by Side: a calm "
+                "studio for two. Everything stays on this computer."},
+)
+
+P = context.PAGES
+couple_pages = [
+    st.Page(P["welcome"], title="Welcome", icon=":material/home:", default=True),
+    st.Page(P["setup"], title="Set up", icon=":material/group:", url_path="setup"),
+    st.Page(P["home"], title="Our space", icon=":material/favorite:", url_path="our-space"),
+    st.Page(P["safety_map"], title="What makes you feel safe?", icon=":material/shield:",
+            url_path="safety-map"),
+    st.Page(P["dialogue"], title="Talk and listen", icon=":material/forum:",
+            url_path="dialogue"),
+    st.Page(P["join"], title="Join a workshop", icon=":material/login:", url_path="join"),
+    st.Page(P["data"], title="Your data", icon=":material/lock:", url_path="your-data"),
+    st.Page(P["resources"], title="Help and resources", icon=":material/support:",
+            url_path="resources"),
+]
+facilitator_pages = [
+    st.Page(P["workshop"], title="Run a workshop", icon=":material/co_present:",
+            url_path="workshop"),
+]
+page = st.navigation(
+    {"For the two of you": couple_pages, "For facilitators": facilitator_pages},
+    position="hidden",
+)
+
+projector = context.projector()
+theme.apply(projector=projector)
+couple = context.current_couple() if context.token() else None
+
+with st.sidebar:
+    st.markdown("### Side by Side")
+    if couple is not None:
+        st.caption("Together here: " + label(couple, "a") + " and " + label(couple, "b"))
+    st.caption("For the two of you")
+    params = context.keep_params()
+    for p in couple_pages:
+        st.page_link(p, query_params=params)
+    st.caption("For facilitators")
+    for p in facilitator_pages:
+        st.page_link(p, query_params=params)
+    st.divider()
+    show_pause = couple is not None and couple.paused_at is None
+    if show_pause and page.url_path != "resources" and st.button(
+        "We need a break", icon=":material/pause_circle:", key="nav_pause",
+        help="Stop here for a while. Everything is kept.", width="stretch",
+    ):
+        services.pause(context.store(), couple)
+        st.rerun()
+    new_proj = st.toggle("Projector mode", value=projector, key="nav_projector",
+                         help="Large type and high contrast for a big screen.")
+    if new_proj != projector:
+        if new_proj:
+            st.query_params[context.PROJECTOR_PARAM] = "1"
+        else:
+            st.query_params.pop(context.PROJECTOR_PARAM, None)
+        st.rerun()
+    st.caption("Not therapy. Everything stays on this computer.")
+
+on_break = (
+    couple is not None
+    and couple.paused_at is not None
+    and page.url_path not in ("resources", "your-data")
+    and page.title not in ("Run a workshop",)
+)
+if on_break:
+    layout.break_screen(couple)
+else:
+    page.run()

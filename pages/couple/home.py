@@ -1,0 +1,40 @@
+"""Our space: the exercises, what's in progress, and what you did before."""
+
+import streamlit as st
+
+from studio.ui import context, layout
+from studio.ui.partner import chip
+
+couple = context.require_couple()
+if couple.stage != "ready":
+    context.go("setup")
+
+layout.where("home")
+st.title("Our space")
+c1, c2 = st.columns(2)
+with c1:
+    chip(couple, "a")
+with c2:
+    chip(couple, "b")
+
+cat = context.catalog()
+st.header("Exercises")
+with st.container(border=True):
+    st.markdown("#### What makes you feel safe?")
+    st.write("Each of you answers privately, then you look at it together: where you meet, "
+             "where you differ, and how well you know each other. About 20 minutes.")
+    if st.button("Open", key="home_safety", type="primary"):
+        context.go("safety_map")
+with st.container(border=True):
+    st.markdown("#### Talk and listen")
+    st.write("One of you speaks about one thing; the other listens and reflects it back. "
+             "Then you switch. About 20 minutes.")
+    if st.button("Open", key="home_dialogue"):
+        context.go("dialogue")
+
+if cat.errors:
+    st.header("Not available right now")
+    for err in cat.errors:
+        st.warning("One exercise file couldn't be read, so it's left out for now. "
+                   "The others work as usual.", icon=":material/description:")
+        st.text(str(err))

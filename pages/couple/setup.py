@@ -1,0 +1,111 @@
+"""Couple setup: two names, a colour and a symbol each, then a private note for each."""
+
+import streamlit as st
+
+from studio import couple as partners
+from studio.ui import context, curtain, layout
+from studio.ui.partner import chip, label
+
+store = context.store()
+couple = context.current_couple() if context.token() else None
+
+if context.token() and couple is None:
+    context.require_couple()  # shows "we couldn't find that session" and stops
+
+if couple is None:
+    layout.where("setup")
+    st.title("Who's here?")
+    st.write(
+        "Your first names, or any names you like. Pick a colour and a symbol each: "
+        "the symbol means you can always tell who is who, even without colour."
+    )
+    sw_keys = [s.key for s in partners.PALETTE]
+    sy_keys = [s.key for s in partners.SYMBOLS]
+    with st.form("setup_names", border=True):
+        cols = st.columns(2)
+        fields = {}
+        for col, p, default_name in zip(cols, ("a", "b"), ("Partner A", "Partner B"), strict=True):
+            dcol, dsym = partners.DEFAULTS[p]
+            with col:
+                st.markdown("**" + default_name + "**")
+                fields[p] = (
+                    st.text_input("Name of " + ("the first" if p == "a" else "the second") + " partner",
+                                  key=f"name_{p}", placeholder=default_name,
+                                  help="Leave empty to use " + default_name + "."),
+                    st.selectbox("Colour for " + default_name, sw_keys, index=sw_keys.index(dcol), key=f"color_{p}",
+                                 format_func=lambda k: partners.swatch(k).label),
+                    st.selectbox("Symbol for " + default_name, sy_keys, index=sy_keys.index(dsym), key=f"symbol_{p}",
+                                 format_func=lambda k: partners.symbol(k).glyph + " "
+                                 + partners.symbol(k).label),
+                )
+        submitted = st.form_submit_button("That's us", type="primary")
+    if submitted:
+        problems = []
+        names = {}
+        for p in ("a", "b"):
+            try:
+                names[p] = partners.clean_name(fields[p][0], p)
+            except partners.NameProblem as exc:
+                problems.append(f"{'First' if p == 'a' else 'Second'} name: {exc}")
+        if fields["a"][1] == fields["b"][1] and fields["a"][2] == fields["b"][2]:
+            problems.append("Please pick a different colour or symbol for each of you.")
+        if problems:
+            for msg in problems:
+                st.error(msg, icon=":material/edit:")
+        else:
+            new = store.create_couple(
+                name_a=names["a"], name_b=names["b"],
+                color_a=fields["a"][1], color_b=fields["b"][1],
+                symbol_a=fields["a"][2], symbol_b=fields["b"][2],
+            )
+            st.query_params[context.COUPLE_PARAM] = new.token
+            st.rerun()
+    st.stop()
+
+if couple.stage in ("safety_a", "safety_b"):
+    p = couple.stage[-1]
+    layout.where("safety_notes")
+    if curtain.curtain(couple, p, key=f"setup_safety_{p}",
+                       purpose="A short note that each of you reads alone."):
+        st.title("Just for you, " + label(couple, p))
+        st.write(
+            "These exercises are made for couples where **both of you feel safe with each "
+            "other** — where you can disagree without being afraid."
+        )
+        st.write(
+            "If you are afraid of your partner — of their anger, of being hurt, of what "
+            "happens if you say no — please stop here. That isn't something a conversation "
+            "exercise can fix, and it isn't your fault. The help page works offline and "
+            "nothing on it is recorded."
+        )
+        st.caption("Nothing you choose on this screen is saved.")
+        c1, c2 = st.columns(2)
+        with c1:
+            if st.button("I feel safe to go on", type="primary", key=f"safety_ok_{p}"):
+                curtain.close(f"setup_safety_{p}")
+                store.update_couple(couple.id, stage="safety_b" if p == "a" else "ready")
+                st.rerun()
+        with c2:
+            if st.button("Show me help and resources", key=f"safety_help_{p}"):
+                context.go("resources")
+        st.page_link(context.PAGES["welcome"], label="Leave quietly (back to the start page)",
+                     icon=":material/logout:")
+    st.stop()
+
+# Set up and ready.
+layout.where("safety_notes")
+st.title("You're all set")
+c1, c2 = st.columns(2)
+with c1:
+    chip(couple, "a")
+with c2:
+    chip(couple, "b")
+st.write(
+    "Keep this page's link (bookmark it) to come back to your space. Anyone with the "
+    "link on this computer can open it."
+)
+if st.button("Go to our space", type="primary", key="setup_done"):
+    context.go("home")
+st.caption("Not " + label(couple, "a") + " and " + label(couple, "b") + "?")
+if st.button("Set up someone new", key="setup_new"):
+    st.switch_page(context.PAGES["setup"], query_params=context.keep_params(c=None))

@@ -1,0 +1,744 @@
+"""Persistence: SQLAlchemy Core over SQLite by default, any SQLAlchemy URL by config.
+
+Why SQLAlchemy Core: one small dialect-neutral layer gives us SQLite for a couple at
+home and Postgres for a workshop server behind a load balancer, with real
+transactions, parameter binding (no hand-built SQL strings) and a connection pool
+that is safe to share between Streamlit's script threads.
+
+Rules kept here:
+- every write is its own committed transaction before the call returns;
+- no state shared between sessions lives in process memory (only the engine);
+- SQLite runs in WAL mode with foreign keys, a busy timeout, ``secure_delete`` and
+  ``BEGIN IMMEDIATE`` for writes, so concurrent writers wait instead of failing;
+- "forget" deletes by cascade, checkpoints the WAL and VACUUMs, so the couple's
+  words are gone from the file's bytes too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from studio import tokens
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", Float, nullable=False),
+)
+
+couples = Table(
+    "couples",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("name_a", String(80), nullable=False),
+    Column("name_b", String(80), nullable=False),
+    Column("color_a", String(20), nullable=False),
+    Column("color_b", String(20), nullable=False),
+    Column("symbol_a", String(20), nullable=False),
+    Column("symbol_b", String(20), nullable=False),
+    Column("stage", String(20), nullable=False, default="safety_a"),
+    Column("paused_at", Float, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+# Version 2: the safety map.
+safety_runs = Table(
+    "safety_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False),
+    Column("exercise_id", String(60), nullable=False),
+    Column("state", Text, nullable=False),  # JSON of studio.safety_flow.FlowState
+    Column("started_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+safety_answers = Table(
+    "safety_answers",
+    metadata,
+    Column("run_id", Integer, ForeignKey("safety_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("partner", String(1), nullable=False),
+    Column("item", String(80), nullable=False),
+    Column("value", Text, nullable=True),  # JSON; NULL with skipped = "I'd rather not say"
+    Column("skipped", Boolean, nullable=False, default=False),
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("run_id", "partner", "item", name="uq_answer"),
+)
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("used_at", Float, nullable=True),
+)
+
+# Version 3: the dialogue.
+dialogues = Table(
+    "dialogues",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False),
+    Column("state", Text, nullable=False),  # JSON of studio.dialogue.DialogueState
+    Column("extra", Text, nullable=False, default="{}"),  # JSON: notes on/off, rating flow
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+dialogue_notes = Table(
+    "dialogue_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dialogue_id", Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), nullable=False),
+    Column("partner", String(1), nullable=False),
+    Column("step", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+dialogue_ratings = Table(
+    "dialogue_ratings",
+    metadata,
+    Column("dialogue_id", Integer, ForeignKey("dialogues.id", ondelete="CASCADE"), nullable=False),
+    Column("partner", String(1), nullable=False),
+    Column("heard", Integer, nullable=True),
+    Column("safe", Integer, nullable=True),
+    Column("word", Text, nullable=True),
+    Column("sealed", Boolean, nullable=False, default=False),
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("dialogue_id", "partner", name="uq_rating"),
+)
+
+# Version 4: workshop rooms.
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("secret", String(64), nullable=False, unique=True),
+    Column("script_id", String(60), nullable=False),
+    Column("phase", String(40), nullable=False),
+    Column("phase_started_at", Float, nullable=False),
+    Column("timer_started_at", Float, nullable=True),
+    Column("timer_seconds", Float, nullable=True),
+    Column("min_group", Integer, nullable=False),
+    Column("results", Text, nullable=True),  # JSON of released RoomResults, or NULL
+    Column("results_released_at", Float, nullable=True),
+    Column("created_at", Float, nullable=False),
+    Column("closed_at", Float, nullable=True),
+)
+
+room_members = Table(
+    "room_members",
+    metadata,
+    Column("room_id", Integer, ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False),
+    Column("joined_at", Float, nullable=False),
+    Column("done_phases", Text, nullable=False, default="[]"),
+    UniqueConstraint("room_id", "couple_id", name="uq_member"),
+)
+
+room_shares = Table(
+    "room_shares",
+    metadata,
+    Column("room_id", Integer, ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False),
+    Column("share", Text, nullable=False),  # JSON: positions and needs only
+    Column("shared_at", Float, nullable=False),
+    UniqueConstraint("room_id", "couple_id", name="uq_share"),
+)
+
+join_attempts = Table(
+    "join_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client", String(80), nullable=False, index=True),
+    Column("at", Float, nullable=False),
+)
+
+# Forward migrations: version -> tables it adds. Each runs once, in order.
+MIGRATIONS: list[tuple[int, list[Table]]] = [
+    (1, [couples]),
+    (2, [safety_runs, safety_answers, topics]),
+    (3, [dialogues, dialogue_notes, dialogue_ratings]),
+    (4, [rooms, room_members, room_shares, join_attempts]),
+]
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be opened or read. ``str()`` is a sentence for people."""
+
+
+@dataclass(frozen=True)
+class Couple:
+    id: int
+    token: str
+    name_a: str
+    name_b: str
+    color_a: str
+    color_b: str
+    symbol_a: str
+    symbol_b: str
+    stage: str
+    paused_at: float | None
+    created_at: float
+
+    def name(self, partner: str) -> str:
+        return self.name_a if partner == "a" else self.name_b
+
+    def color(self, partner: str) -> str:
+        return self.color_a if partner == "a" else self.color_b
+
+    def symbol(self, partner: str) -> str:
+        return self.symbol_a if partner == "a" else self.symbol_b
+
+
+def default_database_url() -> str:
+    """``STUDIO_DATABASE_URL`` wins; else ``$STUDIO_DATA_DIR/studio.db`` (default ./data)."""
+    url = os.environ.get("STUDIO_DATABASE_URL", "").strip()
+    if url:
+        return url
+    data_dir = Path(os.environ.get("STUDIO_DATA_DIR", "data")).expanduser()
+    return f"sqlite:///{data_dir.resolve() / 'studio.db'}"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and ":memory:" not in url:
+        return Path(url[len(prefix) :])
+    return None
+
+
+def _describe(url: str) -> str:
+    path = _sqlite_path(url)
+    if path is not None:
+        return f"the data file {path}"
+    return "the database " + url.split("@")[-1]  # never show a password
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """One per process (the UI caches it); every method is a short transaction."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_database_url()
+        self.is_sqlite = self.url.startswith("sqlite")
+        path = _sqlite_path(self.url)
+        self.path = path
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreUnavailable(
+                    f"We couldn't create the folder for {_describe(self.url)} ({exc.strerror})."
+                ) from None
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            self._setup_sqlite(self.engine)
+        self._open()
+
+    # -- set-up -------------------------------------------------------------------------
+
+    @staticmethod
+    def _setup_sqlite(engine: Engine) -> None:
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every test
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout = 30000")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.execute("PRAGMA secure_delete = ON")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):  # writes take the lock up front: no upgrade deadlocks
+            mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+    def _open(self) -> None:
+        try:
+            self.migrate()
+        except (DBAPIError, OSError) as exc:
+            self.engine.dispose()
+            detail = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
+            raise StoreUnavailable(
+                f"We couldn't open {_describe(self.url)}: {detail}. "
+                "Nothing was changed or overwritten. If you moved or copied the file, "
+                "put the original back, or set STUDIO_DATA_DIR to a new folder."
+            ) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    def version(self) -> int:
+        with self.read() as conn:
+            if not self.engine.dialect.has_table(conn, "schema_version"):
+                return 0
+            return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+
+    def migrate(self) -> int:
+        """Apply missing forward migrations; running it again changes nothing."""
+        with self.write() as conn:
+            schema_version.create(conn, checkfirst=True)
+            current = conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+            for version, tables in MIGRATIONS:
+                if version <= current:
+                    continue
+                for table in tables:
+                    table.create(conn, checkfirst=True)
+                conn.execute(insert(schema_version).values(version=version, applied_at=time.time()))
+                current = version
+        return current
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- couples --------------------------------------------------------------------------
+
+    def create_couple(
+        self,
+        *,
+        name_a: str,
+        name_b: str,
+        color_a: str,
+        color_b: str,
+        symbol_a: str,
+        symbol_b: str,
+        now: float | None = None,
+    ) -> Couple:
+        now = time.time() if now is None else now
+        token = tokens.new_token()
+        with self.write() as conn:
+            conn.execute(
+                insert(couples).values(
+                    token=token,
+                    name_a=name_a,
+                    name_b=name_b,
+                    color_a=color_a,
+                    color_b=color_b,
+                    symbol_a=symbol_a,
+                    symbol_b=symbol_b,
+                    stage="safety_a",
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        couple = self.couple_by_token(token)
+        assert couple is not None
+        return couple
+
+    def couple_by_token(self, token: str | None) -> Couple | None:
+        if not tokens.looks_valid(token):
+            return None
+        with self.read() as conn:
+            row = conn.execute(select(couples).where(couples.c.token == token)).mappings().first()
+        if row is None:
+            return None
+        return Couple(**{k: row[k] for k in Couple.__dataclass_fields__})
+
+    def couple_by_id(self, couple_id: int) -> Couple | None:
+        with self.read() as conn:
+            row = conn.execute(select(couples).where(couples.c.id == couple_id)).mappings().first()
+        return None if row is None else Couple(**{k: row[k] for k in Couple.__dataclass_fields__})
+
+    def update_couple(self, couple_id: int, **fields: Any) -> None:
+        allowed = {"name_a", "name_b", "color_a", "color_b", "symbol_a", "symbol_b", "stage"}
+        bad = set(fields) - allowed
+        if bad:
+            raise ValueError(f"unknown couple fields: {sorted(bad)}")
+        with self.write() as conn:
+            conn.execute(
+                update(couples)
+                .where(couples.c.id == couple_id)
+                .values(**fields, updated_at=time.time())
+            )
+
+    def pause(self, couple_id: int, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        with self.write() as conn:
+            conn.execute(
+                update(couples)
+                .where(couples.c.id == couple_id, couples.c.paused_at.is_(None))
+                .values(paused_at=now, updated_at=now)
+            )
+
+    def resume(self, couple_id: int, now: float | None = None) -> float:
+        """End the break; returns how many seconds it lasted (0 if there was none)."""
+        now = time.time() if now is None else now
+        with self.write() as conn:
+            started = conn.execute(
+                select(couples.c.paused_at).where(couples.c.id == couple_id)
+            ).scalar()
+            if started is None:
+                return 0.0
+            conn.execute(
+                update(couples)
+                .where(couples.c.id == couple_id)
+                .values(paused_at=None, updated_at=now)
+            )
+        return max(0.0, now - started)
+
+    def forget_couple(self, couple_id: int) -> None:
+        """Delete the couple and everything of theirs, then scrub the file."""
+        with self.write() as conn:
+            conn.execute(delete(couples).where(couples.c.id == couple_id))
+        self.scrub()
+
+    def scrub(self) -> None:
+        """Make deleted rows unrecoverable: checkpoint the WAL, VACUUM, truncate the WAL."""
+        if not self.is_sqlite:
+            return
+        with self.engine.connect() as conn:
+            # VACUUM and checkpoints cannot run inside a transaction: use the raw connection.
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            cur = raw.cursor()
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.execute("VACUUM")
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.close()
+
+    def export_couple(self, couple_id: int) -> dict[str, Any]:
+        """Everything the store holds for one couple, as plain JSON-ready data."""
+        out: dict[str, Any] = {}
+        with self.read() as conn:
+            row = conn.execute(select(couples).where(couples.c.id == couple_id)).mappings().first()
+            if row is None:
+                return out
+            out["couple"] = {k: v for k, v in row.items() if k not in ("id", "token")}
+            runs = conn.execute(
+                select(safety_runs).where(safety_runs.c.couple_id == couple_id)
+            ).mappings().all()
+            out["safety_maps"] = []
+            for run in runs:
+                ans = conn.execute(
+                    select(safety_answers).where(safety_answers.c.run_id == run["id"])
+                ).mappings().all()
+                out["safety_maps"].append(
+                    {
+                        "exercise": run["exercise_id"],
+                        "started_at": run["started_at"],
+                        "state": json.loads(run["state"]),
+                        "answers": [
+                            {
+                                "partner": a["partner"],
+                                "item": a["item"],
+                                "value": None if a["value"] is None else json.loads(a["value"]),
+                                "skipped": bool(a["skipped"]),
+                            }
+                            for a in ans
+                        ],
+                    }
+                )
+            out["topics"] = [
+                {"text": t["text"], "source": t["source"], "created_at": t["created_at"]}
+                for t in conn.execute(
+                    select(topics).where(topics.c.couple_id == couple_id)
+                ).mappings()
+            ]
+            out["dialogues"] = []
+            for d in conn.execute(
+                select(dialogues).where(dialogues.c.couple_id == couple_id)
+            ).mappings():
+                notes = conn.execute(
+                    select(dialogue_notes).where(dialogue_notes.c.dialogue_id == d["id"])
+                ).mappings()
+                ratings = conn.execute(
+                    select(dialogue_ratings).where(dialogue_ratings.c.dialogue_id == d["id"])
+                ).mappings()
+                out["dialogues"].append(
+                    {
+                        "state": json.loads(d["state"]),
+                        "notes": [
+                            {"partner": n["partner"], "step": n["step"], "text": n["text"]}
+                            for n in notes
+                        ],
+                        "ratings": [
+                            {
+                                "partner": r["partner"],
+                                "heard": r["heard"],
+                                "safe": r["safe"],
+                                "word": r["word"],
+                            }
+                            for r in ratings
+                        ],
+                    }
+                )
+        return out
+
+    # -- safety map runs ------------------------------------------------------------------
+
+    def start_safety_run(
+        self, couple_id: int, exercise_id: str, state: Mapping[str, Any], now: float | None = None
+    ) -> int:
+        now = time.time() if now is None else now
+        with self.write() as conn:
+            result = conn.execute(
+                insert(safety_runs).values(
+                    couple_id=couple_id,
+                    exercise_id=exercise_id,
+                    state=_dumps(dict(state)),
+                    started_at=now,
+                    updated_at=now,
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def safety_runs_of(self, couple_id: int) -> list[dict[str, Any]]:
+        """All runs of a couple, newest first: id, exercise_id, state, started_at."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(safety_runs)
+                .where(safety_runs.c.couple_id == couple_id)
+                .order_by(safety_runs.c.id.desc())
+            ).mappings().all()
+        return [{**r, "state": json.loads(r["state"])} for r in rows]
+
+    def safety_run(self, couple_id: int, run_id: int) -> dict[str, Any] | None:
+        with self.read() as conn:
+            row = conn.execute(
+                select(safety_runs).where(
+                    safety_runs.c.id == run_id, safety_runs.c.couple_id == couple_id
+                )
+            ).mappings().first()
+        return None if row is None else {**row, "state": json.loads(row["state"])}
+
+    def set_safety_state(self, run_id: int, state: Mapping[str, Any]) -> None:
+        with self.write() as conn:
+            conn.execute(
+                update(safety_runs)
+                .where(safety_runs.c.id == run_id)
+                .values(state=_dumps(dict(state)), updated_at=time.time())
+            )
+
+    def save_answer(
+        self, run_id: int, partner: str, item: str, value: Any, *, skipped: bool = False
+    ) -> None:
+        """Insert or replace one answer (``skipped`` = "I'd rather not say")."""
+        now = time.time()
+        payload = None if skipped else _dumps(value)
+        with self.write() as conn:
+            changed = conn.execute(
+                update(safety_answers)
+                .where(
+                    safety_answers.c.run_id == run_id,
+                    safety_answers.c.partner == partner,
+                    safety_answers.c.item == item,
+                )
+                .values(value=payload, skipped=skipped, updated_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(safety_answers).values(
+                        run_id=run_id,
+                        partner=partner,
+                        item=item,
+                        value=payload,
+                        skipped=skipped,
+                        updated_at=now,
+                    )
+                )
+
+    def clear_answer(self, run_id: int, partner: str, item: str) -> None:
+        with self.write() as conn:
+            conn.execute(
+                delete(safety_answers).where(
+                    safety_answers.c.run_id == run_id,
+                    safety_answers.c.partner == partner,
+                    safety_answers.c.item == item,
+                )
+            )
+
+    def answers_of(self, run_id: int, partner: str) -> dict[str, tuple[Any, bool]]:
+        """One partner's answers only: item -> (value, skipped). Never both at once."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(safety_answers.c.item, safety_answers.c.value, safety_answers.c.skipped)
+                .where(safety_answers.c.run_id == run_id, safety_answers.c.partner == partner)
+            ).all()
+        return {
+            item: (None if value is None else json.loads(value), bool(skipped))
+            for item, value, skipped in rows
+        }
+
+    # -- topics ---------------------------------------------------------------------------
+
+    def add_topic(self, couple_id: int, text: str, source: str) -> int:
+        with self.write() as conn:
+            result = conn.execute(
+                insert(topics).values(
+                    couple_id=couple_id, text=text, source=source, created_at=time.time()
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def open_topics(self, couple_id: int) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(topics)
+                .where(topics.c.couple_id == couple_id, topics.c.used_at.is_(None))
+                .order_by(topics.c.id.desc())
+            ).mappings().all()
+        return [dict(r) for r in rows]
+
+    def use_topic(self, topic_id: int) -> None:
+        with self.write() as conn:
+            conn.execute(update(topics).where(topics.c.id == topic_id).values(used_at=time.time()))
+
+    # -- dialogues -------------------------------------------------------------------------
+
+    def create_dialogue(
+        self, couple_id: int, state: Mapping[str, Any], extra: Mapping[str, Any]
+    ) -> int:
+        now = time.time()
+        with self.write() as conn:
+            result = conn.execute(
+                insert(dialogues).values(
+                    couple_id=couple_id,
+                    state=_dumps(dict(state)),
+                    extra=_dumps(dict(extra)),
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def dialogues_of(self, couple_id: int) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(dialogues)
+                .where(dialogues.c.couple_id == couple_id)
+                .order_by(dialogues.c.id.desc())
+            ).mappings().all()
+        return [
+            {**r, "state": json.loads(r["state"]), "extra": json.loads(r["extra"])} for r in rows
+        ]
+
+    def save_dialogue(
+        self,
+        dialogue_id: int,
+        *,
+        state: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        values: dict[str, Any] = {"updated_at": time.time()}
+        if state is not None:
+            values["state"] = _dumps(dict(state))
+        if extra is not None:
+            values["extra"] = _dumps(dict(extra))
+        with self.write() as conn:
+            conn.execute(update(dialogues).where(dialogues.c.id == dialogue_id).values(**values))
+
+    def add_note(self, dialogue_id: int, partner: str, step: str, text: str) -> None:
+        with self.write() as conn:
+            conn.execute(
+                insert(dialogue_notes).values(
+                    dialogue_id=dialogue_id,
+                    partner=partner,
+                    step=step,
+                    text=text,
+                    created_at=time.time(),
+                )
+            )
+
+    def notes_of(self, dialogue_id: int) -> list[dict[str, Any]]:
+        with self.read() as conn:
+            rows = conn.execute(
+                select(dialogue_notes)
+                .where(dialogue_notes.c.dialogue_id == dialogue_id)
+                .order_by(dialogue_notes.c.id)
+            ).mappings().all()
+        return [dict(r) for r in rows]
+
+    def save_rating(self, dialogue_id: int, partner: str, **fields: Any) -> None:
+        allowed = {"heard", "safe", "word", "sealed"}
+        if set(fields) - allowed:
+            raise ValueError(f"unknown rating fields: {sorted(set(fields) - allowed)}")
+        now = time.time()
+        with self.write() as conn:
+            changed = conn.execute(
+                update(dialogue_ratings)
+                .where(
+                    dialogue_ratings.c.dialogue_id == dialogue_id,
+                    dialogue_ratings.c.partner == partner,
+                )
+                .values(**fields, updated_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(dialogue_ratings).values(
+                        dialogue_id=dialogue_id, partner=partner, updated_at=now, **fields
+                    )
+                )
+
+    def rating_of(self, dialogue_id: int, partner: str) -> dict[str, Any] | None:
+        """One partner's rating only."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(dialogue_ratings).where(
+                    dialogue_ratings.c.dialogue_id == dialogue_id,
+                    dialogue_ratings.c.partner == partner,
+                )
+            ).mappings().first()
+        return None if row is None else dict(row)
+
+    def health(self) -> None:
+        """Raise StoreUnavailable when the database cannot be read right now."""
+        try:
+            self.version()
+        except OperationalError as exc:
+            raise StoreUnavailable(f"We couldn't read {_describe(self.url)}: {exc.orig}") from None

@@ -1,0 +1,1 @@
+"""The only part of ``studio`` that imports Streamlit: widgets and screen pieces."""

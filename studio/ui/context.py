@@ -1,0 +1,112 @@
+"""Per-run context for pages: the store, the couple from the URL, links that keep it.
+
+A couple is found by the token in the URL (``?c=…``), never by anything in process
+memory, so a reload, a bookmark or a second tab resumes exactly where they were.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from studio.exercises import Catalog, load_catalog
+from studio.store import Couple, Store, StoreUnavailable, default_database_url
+
+COUPLE_PARAM = "c"
+PROJECTOR_PARAM = "proj"
+ROOM_PARAM = "room"  # a facilitator's secret
+
+PAGES: dict[str, str] = {
+    "welcome": "pages/couple/welcome.py",
+    "setup": "pages/couple/setup.py",
+    "home": "pages/couple/home.py",
+    "safety_map": "pages/couple/safety_map.py",
+    "dialogue": "pages/couple/dialogue.py",
+    "join": "pages/couple/join.py",
+    "resources": "pages/couple/resources.py",
+    "data": "pages/couple/data.py",
+    "workshop": "pages/facilitator/workshop.py",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store(url)
+
+
+def store() -> Store:
+    """The process-wide store; a clear message and a stop when it can't be opened."""
+    try:
+        return _store(default_database_url())
+    except StoreUnavailable as exc:
+        st.error(
+            "The studio can't open its data right now, so we stopped here to keep "
+            "everything safe.",
+            icon=":material/database:",
+        )
+        st.text(str(exc))
+        st.stop()
+        raise  # for type checkers; st.stop() never returns
+
+
+@st.cache_data(show_spinner=False, ttl=5)
+def catalog() -> Catalog:
+    """Exercise files, re-read at most every few seconds (content, never user data)."""
+    return load_catalog()
+
+
+def token() -> str | None:
+    value = st.query_params.get(COUPLE_PARAM)
+    return value or None
+
+
+def projector() -> bool:
+    return st.query_params.get(PROJECTOR_PARAM) == "1"
+
+
+def keep_params(**extra: Any) -> dict[str, str]:
+    """Query parameters every internal link carries: the couple and projector mode."""
+    params: dict[str, str] = {}
+    for key in (COUPLE_PARAM, PROJECTOR_PARAM, ROOM_PARAM):
+        value = st.query_params.get(key)
+        if value:
+            params[key] = value
+    for key, value in extra.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return params
+
+
+def go(page: str, **extra: Any) -> None:
+    """Switch to a page, keeping the couple's link (and projector mode)."""
+    st.switch_page(PAGES[page], query_params=keep_params(**extra))
+
+
+def current_couple() -> Couple | None:
+    """The couple named in the URL, or None (no token, or no such couple)."""
+    return store().couple_by_token(token())
+
+
+def require_couple() -> Couple:
+    """Return the couple or show a kind way out and stop the page."""
+    tok = token()
+    couple = store().couple_by_token(tok) if tok else None
+    if couple is not None:
+        return couple
+    if tok:
+        st.header("We couldn't find that session")
+        st.write(
+            "The link you opened doesn't match any couple on this computer. It may have "
+            "been deleted, or the link was copied only in part."
+        )
+    else:
+        st.header("Let's set you up first")
+        st.write("This part of the studio needs the two of you to be set up.")
+    if st.button("Start fresh", type="primary", key="ctx_start_fresh"):
+        st.switch_page(PAGES["setup"], query_params=keep_params(c=None))
+    st.page_link(PAGES["welcome"], label="Back to the welcome page", icon=":material/home:")
+    st.stop()
+    raise RuntimeError("unreachable")

@@ -1,0 +1,35 @@
+"""Partner chips: colour + symbol + name, with the name always escaped."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from studio.couple import swatch, symbol
+from studio.store import Couple
+from studio.text import md_escape
+
+
+def chip_html(name: str, color_key: str, symbol_key: str) -> str:
+    """Return a small HTML chip. ``name`` is HTML-escaped: it can never become markup."""
+    sw, sy = swatch(color_key), symbol(symbol_key)
+    return (
+        f'<span class="sbs-chip" style="color:{sw.hex}">'
+        f'<span class="sbs-glyph" aria-hidden="true">{sy.glyph}</span>'
+        f'<span style="color:#1F2430">{html.escape(name)}</span></span>'
+    )
+
+
+def chip(couple: Couple, partner: str) -> None:
+    st.html(chip_html(couple.name(partner), couple.color(partner), couple.symbol(partner)))
+
+
+def label(couple: Couple, partner: str) -> str:
+    """The partner as markdown-safe text for labels, buttons and headings: '● Sam'."""
+    return f"{symbol(couple.symbol(partner)).glyph} {md_escape(couple.name(partner))}"
+
+
+def plain(couple: Couple, partner: str) -> str:
+    """The partner as plain text (for st.text, chart legends, aria labels)."""
+    return f"{symbol(couple.symbol(partner)).glyph} {couple.name(partner)}"

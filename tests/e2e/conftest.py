@@ -1,0 +1,189 @@
+"""Browser tests: a real Streamlit server (free port, temp data dir) and Debian's Chromium.
+
+Every page a test opens records every request the browser makes; a request to any
+host but the app's own fails the test. Tests wait on Streamlit's own "script is not
+running" marker and on visible content, never on sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    data_dir: Path
+    proc: subprocess.Popen
+    log: Path
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+
+
+def start_server(data_dir: Path, port: int | None = None, env: dict | None = None) -> Server:
+    port = port or free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / f"server-{port}.log"
+    full_env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir), **(env or {})}
+    full_env.pop("STUDIO_DATABASE_URL", None)
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and app
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT,
+        env=full_env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:  # noqa: S310
+                if r.status == 200:
+                    return Server(url, data_dir, proc, log)
+        except OSError:
+            pass
+        time.sleep(0.1)  # polling a process start, not waiting for Streamlit in a page
+    proc.kill()
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[Server]:
+    srv = start_server(tmp_path_factory.mktemp("studio-data"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path) -> Iterator[Server]:
+    """A server nobody has visited yet (for deep links on a cold start)."""
+    srv = start_server(tmp_path / "fresh")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it.")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@dataclass
+class Requests:
+    """Every URL the browser asked for, per allowed host."""
+
+    allowed_hosts: set[str]
+    urls: list[str] = field(default_factory=list)
+
+    def foreign(self) -> list[str]:
+        out = []
+        for u in self.urls:
+            parsed = urlparse(u)
+            if parsed.scheme in ("data", "blob", "about"):
+                continue
+            if parsed.netloc not in self.allowed_hosts:
+                out.append(u)
+        return out
+
+
+@pytest.fixture
+def requests_seen() -> Iterator[list[Requests]]:
+    """Collects every request of every page opened with ``open_page``; fails on a foreign one."""
+    seen: list[Requests] = []
+    yield seen
+    bad = [u for r in seen for u in r.foreign()]
+    assert not bad, f"the browser made requests to other hosts: {bad[:10]}"
+    assert any(r.urls for r in seen) or not seen, "no request was recorded at all"
+
+
+@pytest.fixture
+def open_page(browser, requests_seen):
+    """open_page(server, path='/', viewport=None) -> a new page in its own context."""
+    contexts = []
+
+    def _open(srv: Server, path: str = "/", viewport: dict | None = None) -> Page:
+        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        contexts.append(ctx)
+        rec = Requests({urlparse(srv.url).netloc})
+        requests_seen.append(rec)
+        ctx.on("request", lambda req: rec.urls.append(req.url))
+        page = ctx.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(srv.url + path)
+        wait_idle(page)
+        return page
+
+    yield _open
+    for ctx in contexts:
+        ctx.close()
+
+
+def wait_idle(page: Page, timeout: float = 20_000) -> None:
+    """Wait until the app exists and Streamlit reports its script is not running."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def click(page: Page, name: str, exact: bool = True) -> None:
+    """Click a button by its accessible name and wait for the rerun to finish."""
+    page.get_by_role("button", name=name, exact=exact).first.click()
+    wait_idle(page)
+
+
+def expect_text(page: Page, text: str, timeout: float = 20_000) -> None:
+    expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=timeout)
+
+
+def main_html(page: Page) -> str:
+    return page.content()
