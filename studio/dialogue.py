@@ -1,0 +1,804 @@
+"""The Imago-style dialogue: its content model and a pure, serialisable state machine.
+
+Pure: no Streamlit, no database. The page asks this module what to show
+(:func:`current_step`, :func:`actions`, :func:`remaining_seconds`), sends the
+button the couple pressed to :func:`advance` with an explicit ``now`` (epoch
+seconds) and stores the new :class:`DialogueState` (``to_dict()``) before the
+screen moves on.
+
+Paths (a *round* is one partner as sender; the sender changes every round)::
+
+    topic -> appointment -(not_now)-> postponed -(come_back)-> appointment
+    appointment -(ready)-> send -> mirror -> check_mirror
+        check_mirror: got_it -> more | not_quite -> mirror (mirror_count += 1)
+        more:         more_yes -> send (more_count += 1) | more_no -> ...
+    standard:         ... summary -> check_summary (got_it -> validation | not_quite -> summary)
+                      -> validation -> empathy -> check_empathy (got_it -> close |
+                      not_quite -> empathy) -> close
+    appreciation:     ... close                      (more_no goes straight to close)
+    behaviour_change: ... summary -> check_summary -> request -(requested, count 1..3)->
+                      choose -(chosen, choice 1..count)-> close
+    close -> switch:  odd round:  switch_same -> send | switch_new(topic) -> appointment | end
+                      even round: switch_new(topic) -> appointment | end      (end -> done)
+    any phase but done: pause / resume_from_pause, abandon -> done (abandoned=True)
+
+Timers are start times (``step_started_at``), never counters; a pause shifts the
+start time on resume, so a step timer shows what it showed when the pause began.
+Equal time: ``sender_seconds`` banks, per partner, the time spent in the phases of
+their round (send … close, see :data:`COUNTED_PHASES`), without paused time.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from studio.exercises import ExerciseBase
+
+# --------------------------------------------------------------------------- names
+
+VariantName = Literal["standard", "appreciation", "behaviour_change"]
+Partner = Literal["a", "b"]
+Who = Literal["sender", "receiver", "both"]
+TopicSource = Literal["safety_map", "own", "appreciation"]
+Phase = Literal[
+    "topic",
+    "appointment",
+    "postponed",
+    "send",
+    "mirror",
+    "check_mirror",
+    "more",
+    "summary",
+    "check_summary",
+    "validation",
+    "empathy",
+    "check_empathy",
+    "request",
+    "choose",
+    "close",
+    "switch",
+    "done",
+]
+Event = Literal[
+    "start",
+    "ready",
+    "not_now",
+    "come_back",
+    "sent",
+    "mirrored",
+    "got_it",
+    "not_quite",
+    "more_yes",
+    "more_no",
+    "summarised",
+    "validated",
+    "empathised",
+    "requested",
+    "chosen",
+    "closed",
+    "switch_same",
+    "switch_new",
+    "end",
+    "abandon",
+    "pause",
+    "resume_from_pause",
+]
+
+VARIANTS: tuple[str, ...] = get_args(VariantName)
+PARTNERS: tuple[str, ...] = get_args(Partner)
+TOPIC_SOURCES: tuple[str, ...] = get_args(TopicSource)
+PHASES: tuple[str, ...] = get_args(Phase)
+EVENTS: tuple[str, ...] = get_args(Event)
+
+TOPIC_MAX = 200
+WHEN_MAX = 80
+HISTORY_MAX = 200
+MAX_REQUESTS = 3
+STATE_FORMAT = 1
+
+#: The step keys each variant's path uses, in path order. A spec must have exactly these.
+VARIANT_STEPS: dict[str, tuple[str, ...]] = {
+    "standard": ("send", "mirror", "summary", "validation", "empathy", "close"),
+    "appreciation": ("send", "mirror", "close"),
+    "behaviour_change": ("send", "mirror", "summary", "request", "choose", "close"),
+}
+
+#: Phase -> the step it shows. Check phases and "Is there more?" belong to their parent step.
+PHASE_STEP: dict[str, str] = {
+    "send": "send",
+    "mirror": "mirror",
+    "check_mirror": "mirror",
+    "more": "mirror",
+    "summary": "summary",
+    "check_summary": "summary",
+    "validation": "validation",
+    "empathy": "empathy",
+    "check_empathy": "empathy",
+    "request": "request",
+    "choose": "choose",
+    "close": "close",
+}
+
+#: Phases that run a step timer (the quick yes/no checks do not).
+TIMED_PHASES = frozenset(k for k, v in PHASE_STEP.items() if k == v)
+#: Phases whose time counts as the sender's time (equal-time accounting).
+COUNTED_PHASES = frozenset(PHASE_STEP)
+
+# ------------------------------------------------------------------- transitions
+
+_COMMON: dict[tuple[str, str], str] = {
+    ("topic", "start"): "appointment",
+    ("appointment", "ready"): "send",
+    ("appointment", "not_now"): "postponed",
+    ("postponed", "come_back"): "appointment",
+    ("send", "sent"): "mirror",
+    ("mirror", "mirrored"): "check_mirror",
+    ("check_mirror", "got_it"): "more",
+    ("check_mirror", "not_quite"): "mirror",
+    ("more", "more_yes"): "send",
+}
+_ENDING: dict[tuple[str, str], str] = {
+    ("close", "closed"): "switch",
+    ("switch", "switch_same"): "send",
+    ("switch", "switch_new"): "appointment",
+    ("switch", "end"): "done",
+}
+_SUMMARY: dict[tuple[str, str], str] = {
+    ("more", "more_no"): "summary",
+    ("summary", "summarised"): "check_summary",
+    ("check_summary", "got_it"): "validation",
+    ("check_summary", "not_quite"): "summary",
+}
+
+#: variant -> {(phase, event): next phase}. Pause, resume and abandon are handled apart.
+#: ``switch_same`` is only allowed after an odd round (see :func:`advance`).
+TRANSITIONS: dict[str, dict[tuple[str, str], str]] = {
+    "standard": {
+        **_COMMON,
+        **_SUMMARY,
+        ("validation", "validated"): "empathy",
+        ("empathy", "empathised"): "check_empathy",
+        ("check_empathy", "got_it"): "close",
+        ("check_empathy", "not_quite"): "empathy",
+        **_ENDING,
+    },
+    "appreciation": {
+        **_COMMON,
+        ("more", "more_no"): "close",
+        **_ENDING,
+    },
+    "behaviour_change": {
+        **_COMMON,
+        **_SUMMARY,
+        ("check_summary", "got_it"): "request",
+        ("request", "requested"): "choose",
+        ("choose", "chosen"): "close",
+        **_ENDING,
+    },
+}
+
+# Labels for the buttons, in our words. (phase, event) first, then event alone.
+_LABELS: dict[tuple[str, str] | str, str] = {
+    "start": "Let's begin",
+    "ready": "Yes, now is good",
+    "not_now": "Not now — let's pick a time",
+    "come_back": "We're back — let's go on",
+    "sent": "I've said it",
+    "mirrored": "I've said it back",
+    ("check_mirror", "got_it"): "Did I get it? — Yes",
+    ("check_summary", "got_it"): "Yes, that's all of it",
+    ("check_empathy", "got_it"): "Yes, that's how it feels",
+    "not_quite": "Not quite",
+    "more_yes": "Yes, there's more",
+    "more_no": "No, that's it for now",
+    "summarised": "I've summed it up",
+    "validated": "I've said why it makes sense",
+    "empathised": "I've said what I imagine you feel",
+    "requested": "I've offered my requests",
+    "chosen": "I've picked one",
+    "closed": "We've thanked each other",
+    "switch_same": "Switch — same topic",
+    "switch_new": "Switch — a new topic",
+    "end": "We're done for today",
+    "pause": "Take a pause",
+    "resume_from_pause": "We're ready to go on",
+    "abandon": "Stop this dialogue",
+}
+_ANOTHER_ROUND = "Another round, new topic"
+
+_PHASE_WORDS: dict[str, str] = {
+    "topic": "choosing a topic",
+    "appointment": "asking if now is a good time",
+    "postponed": "waiting for the time you agreed",
+    "send": "the sender is talking",
+    "mirror": "saying it back",
+    "check_mirror": "checking “Did I get it?”",
+    "more": "asking “Is there more?”",
+    "summary": "summing it up",
+    "check_summary": "checking the summary",
+    "validation": "saying why it makes sense",
+    "empathy": "imagining the feeling",
+    "check_empathy": "checking the feeling",
+    "request": "offering small requests",
+    "choose": "picking a request",
+    "close": "thanking each other",
+    "switch": "switching places",
+    "done": "the end of the dialogue",
+}
+
+
+class InvalidMove(ValueError):
+    """An event that does not fit the current phase. ``str()`` is a plain sentence."""
+
+    def __init__(self, message: str, event: str = "", phase: str = ""):
+        super().__init__(message)
+        self.event = event
+        self.phase = phase
+
+
+class StateError(ValueError):
+    """A stored dialogue state that cannot be read. ``str()`` is a plain sentence."""
+
+
+# ----------------------------------------------------------------- content model
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+_Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
+_Title = Annotated[str, Field(min_length=1, max_length=60)]
+_Text = Annotated[str, Field(min_length=1, max_length=300)]
+_Stem = Annotated[str, Field(min_length=1, max_length=120)]
+_Stems = Annotated[tuple[_Stem, ...], Field(max_length=8)]
+
+
+class Step(_Part):
+    """One step of a variant: who talks, what each partner does, the sentence stems."""
+
+    key: _Key
+    title: _Title
+    who: Who
+    sender_task: _Text
+    receiver_task: _Text
+    sender_stems: _Stems = ()
+    receiver_stems: _Stems = ()
+    suggested_seconds: int | None = Field(default=None, ge=10, le=1800, strict=True)
+
+
+class VariantSpec(_Part):
+    title: _Title
+    summary: str = Field(default="", max_length=300)
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=12)
+
+    @field_validator("steps")
+    @classmethod
+    def _unique_keys(cls, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        seen: set[str] = set()
+        for step in steps:
+            if step.key in seen:
+                raise PydanticCustomError(
+                    "dialogue_step", "the step key '{key}' is used twice", {"key": step.key}
+                )
+            seen.add(step.key)
+        return steps
+
+    def step(self, key: str) -> Step | None:
+        return next((s for s in self.steps if s.key == key), None)
+
+
+class Variants(_Part):
+    standard: VariantSpec
+    appreciation: VariantSpec
+    behaviour_change: VariantSpec
+
+    @field_validator("standard", "appreciation", "behaviour_change")
+    @classmethod
+    def _has_machine_steps(cls, variant: VariantSpec, info: ValidationInfo) -> VariantSpec:
+        needed = VARIANT_STEPS[str(info.field_name)]
+        keys = [s.key for s in variant.steps]
+        for key in needed:
+            if key not in keys:
+                raise PydanticCustomError(
+                    "dialogue_step",
+                    "needs a step with key '{key}' (this variant uses: {needed})",
+                    {"key": key, "needed": ", ".join(needed)},
+                )
+        for key in keys:
+            if key not in needed:
+                raise PydanticCustomError(
+                    "dialogue_step",
+                    "the step '{key}' is never reached in this variant (it uses: {needed})",
+                    {"key": key, "needed": ", ".join(needed)},
+                )
+        return variant
+
+
+class AppointmentTexts(_Part):
+    title: _Title
+    sender_task: _Text
+    receiver_task: _Text
+    sender_stems: _Stems = ()
+    receiver_stems: _Stems = ()
+    not_now_prompt: _Text
+    postponed_message: _Text
+    come_back_prompt: _Text
+
+
+class SwitchTexts(_Part):
+    title: _Title
+    prompt: _Text
+    choice_prompt: _Text
+    after_both_prompt: _Text
+
+
+class ClosingTexts(_Part):
+    title: _Title
+    message: _Text
+    abandoned_message: _Text
+    ratings_intro: _Text
+
+
+class AfterQuestion(_Part):
+    """A question each partner answers after the dialogue: a 0–10 scale or one word."""
+
+    key: _Key
+    text: str = Field(min_length=1, max_length=80)
+    kind: Literal["scale", "word"]
+    low: int = Field(default=0, ge=0, le=100, strict=True)
+    high: int = Field(default=10, ge=1, le=100, strict=True)
+    low_label: str = Field(default="", max_length=40)
+    high_label: str = Field(default="", max_length=40)
+    optional: bool = False
+    max_length: int = Field(default=40, ge=1, le=80, strict=True)
+
+    @field_validator("high")
+    @classmethod
+    def _range(cls, high: int, info: ValidationInfo) -> int:
+        low = info.data.get("low")
+        if low is not None and high <= low:
+            raise PydanticCustomError("dialogue_scale", "must be larger than 'low'")
+        return high
+
+
+class DialogueSpec(ExerciseBase):
+    """An ``exercises/*.toml`` file with ``kind = "dialogue"``."""
+
+    kind: Literal["dialogue"]
+    variants: Variants
+    appointment: AppointmentTexts
+    switch: SwitchTexts
+    closing: ClosingTexts
+    after_questions: tuple[AfterQuestion, ...] = Field(min_length=2, max_length=6)
+
+    @field_validator("after_questions")
+    @classmethod
+    def _questions(cls, qs: tuple[AfterQuestion, ...]) -> tuple[AfterQuestion, ...]:
+        keys = [q.key for q in qs]
+        if len(set(keys)) != len(keys):
+            raise PydanticCustomError("dialogue_questions", "two questions use the same key")
+        for key in ("heard", "safe"):
+            if key not in keys:
+                raise PydanticCustomError(
+                    "dialogue_questions",
+                    "needs a question with key '{key}' (a 0–10 scale)",
+                    {"key": key},
+                )
+        return qs
+
+    def variant(self, name: str) -> VariantSpec:
+        if name not in VARIANTS:
+            raise KeyError(name)
+        return getattr(self.variants, name)
+
+
+# ------------------------------------------------------------------------ state
+
+
+def _other(partner: str) -> str:
+    return "b" if partner == "a" else "a"
+
+
+def _finite(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise StateError(f"The saved dialogue could not be read (field '{name}').")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class DialogueState:
+    """Where a dialogue stands. Immutable: :func:`advance` returns a new one.
+
+    ``sender_seconds`` is a plain dict for easy JSON; treat it as read-only.
+    """
+
+    variant: str
+    phase: str
+    sender: str = "a"
+    round: int = 1
+    topic: str = ""
+    topic_source: str = "own"
+    mirror_count: int = 0
+    more_count: int = 0
+    request_count: int = 0
+    chosen_request: int | None = None
+    step_started_at: float = 0.0
+    paused_at: float | None = None
+    sender_seconds: dict[str, float] = field(
+        default_factory=lambda: {"a": 0.0, "b": 0.0}, hash=False
+    )
+    appointment_at: str | None = None
+    abandoned: bool = False
+    history: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        def bad(name: str) -> StateError:
+            return StateError(f"The saved dialogue could not be read (field '{name}').")
+
+        def count(value: Any) -> bool:
+            return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+        if self.variant not in VARIANTS:
+            raise bad("variant")
+        if self.phase not in PHASES:
+            raise bad("phase")
+        if self.sender not in PARTNERS:
+            raise bad("sender")
+        if not count(self.round) or self.round < 1:
+            raise bad("round")
+        if not isinstance(self.topic, str) or len(self.topic) > TOPIC_MAX:
+            raise bad("topic")
+        if self.topic_source not in TOPIC_SOURCES:
+            raise bad("topic_source")
+        for name in ("mirror_count", "more_count", "request_count"):
+            if not count(getattr(self, name)):
+                raise bad(name)
+        if self.request_count > MAX_REQUESTS:
+            raise bad("request_count")
+        if self.chosen_request is not None and (
+            not count(self.chosen_request) or not 1 <= self.chosen_request <= self.request_count
+        ):
+            raise bad("chosen_request")
+        _finite(self.step_started_at, "step_started_at")
+        if self.paused_at is not None:
+            _finite(self.paused_at, "paused_at")
+        if not isinstance(self.sender_seconds, dict) or set(self.sender_seconds) != {"a", "b"}:
+            raise bad("sender_seconds")
+        for value in self.sender_seconds.values():
+            if _finite(value, "sender_seconds") < 0:
+                raise bad("sender_seconds")
+        if self.appointment_at is not None and (
+            not isinstance(self.appointment_at, str) or len(self.appointment_at) > WHEN_MAX
+        ):
+            raise bad("appointment_at")
+        if not isinstance(self.abandoned, bool):
+            raise bad("abandoned")
+        if len(self.history) > HISTORY_MAX or any(
+            len(h) != 2 or h[0] not in PHASES or h[1] not in EVENTS for h in self.history
+        ):
+            raise bad("history")
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
+
+    @property
+    def receiver(self) -> str:
+        return _other(self.sender)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe values only (str, int, float, bool, None, list, dict)."""
+        return {
+            "format": STATE_FORMAT,
+            "variant": self.variant,
+            "phase": self.phase,
+            "sender": self.sender,
+            "round": self.round,
+            "topic": self.topic,
+            "topic_source": self.topic_source,
+            "mirror_count": self.mirror_count,
+            "more_count": self.more_count,
+            "request_count": self.request_count,
+            "chosen_request": self.chosen_request,
+            "step_started_at": self.step_started_at,
+            "paused_at": self.paused_at,
+            "sender_seconds": {"a": self.sender_seconds["a"], "b": self.sender_seconds["b"]},
+            "appointment_at": self.appointment_at,
+            "abandoned": self.abandoned,
+            "history": [[p, e] for p, e in self.history],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> DialogueState:
+        """Inverse of :meth:`to_dict`; raises :class:`StateError` on anything odd."""
+        if not isinstance(data, dict):
+            raise StateError("The saved dialogue could not be read.")
+        if data.get("format", STATE_FORMAT) != STATE_FORMAT:
+            raise StateError("The saved dialogue comes from a version we cannot read.")
+        known = set(cls.__dataclass_fields__) | {"format"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise StateError(f"The saved dialogue could not be read (field '{unknown[0]}').")
+        for name in ("variant", "phase"):
+            if name not in data:
+                raise StateError(f"The saved dialogue could not be read (field '{name}').")
+        kw = {k: v for k, v in data.items() if k != "format"}
+        if "step_started_at" in kw:
+            kw["step_started_at"] = _finite(kw["step_started_at"], "step_started_at")
+        if kw.get("paused_at") is not None:
+            kw["paused_at"] = _finite(kw["paused_at"], "paused_at")
+        if "sender_seconds" in kw:
+            sec = kw["sender_seconds"]
+            if not isinstance(sec, dict) or set(sec) != {"a", "b"}:
+                raise StateError("The saved dialogue could not be read (field 'sender_seconds').")
+            kw["sender_seconds"] = {k: _finite(sec[k], "sender_seconds") for k in ("a", "b")}
+        if "history" in kw:
+            hist = kw["history"]
+            if not isinstance(hist, list) or not all(
+                isinstance(h, list | tuple) and len(h) == 2 for h in hist
+            ):
+                raise StateError("The saved dialogue could not be read (field 'history').")
+            kw["history"] = tuple((h[0], h[1]) for h in hist)
+        return cls(**kw)
+
+
+# ---------------------------------------------------------------------- machine
+
+
+def _check_now(now: Any) -> float:
+    if isinstance(now, bool) or not isinstance(now, int | float) or not math.isfinite(now):
+        raise ValueError("now must be a finite number of seconds")
+    return float(now)
+
+
+def new_dialogue(variant: str, now: float, first_sender: str = "a") -> DialogueState:
+    """A fresh dialogue at the ``topic`` phase; ``first_sender`` speaks in round 1."""
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown dialogue variant {variant!r} (one of {', '.join(VARIANTS)})")
+    if first_sender not in PARTNERS:
+        raise ValueError("first_sender must be 'a' or 'b'")
+    return DialogueState(
+        variant=variant,
+        phase="topic",
+        sender=first_sender,
+        topic_source="appreciation" if variant == "appreciation" else "own",
+        step_started_at=_check_now(now),
+    )
+
+
+def roles(state: DialogueState) -> tuple[str, str]:
+    """(sender, receiver) as partner ids "a"/"b"."""
+    return state.sender, _other(state.sender)
+
+
+def _running(state: DialogueState, now: float) -> float:
+    """Active (unpaused) seconds in the current phase."""
+    ref = state.paused_at if state.paused_at is not None else now
+    return max(0.0, ref - state.step_started_at)
+
+
+def equal_time(state: DialogueState, now: float) -> dict[str, float]:
+    """Seconds each partner has been the sender, incl. the running step, without pauses."""
+    now = _check_now(now)
+    out = {"a": state.sender_seconds["a"], "b": state.sender_seconds["b"]}
+    if state.phase in COUNTED_PHASES:
+        out[state.sender] += _running(state, now)
+    return out
+
+
+def _target(state: DialogueState, event: str) -> str | None:
+    if state.phase == "switch" and event == "switch_same" and state.round % 2 == 0:
+        return None  # both partners have had a turn: only a new round or the end
+    return TRANSITIONS[state.variant].get((state.phase, event))
+
+
+def _label(state: DialogueState, event: str) -> str:
+    if event == "switch_new" and state.round % 2 == 0:
+        return _ANOTHER_ROUND
+    return _LABELS.get((state.phase, event)) or _LABELS[event]
+
+
+def actions(state: DialogueState) -> list[tuple[str, str]]:
+    """The buttons that make sense now, as (event, label); flow first, then pause/stop.
+
+    Exactly these events are accepted by :func:`advance` (``start`` and
+    ``switch_new`` need a topic, ``not_now`` a time, ``requested`` a count,
+    ``chosen`` a choice).
+    """
+    if state.phase == "done":
+        return []
+    if state.paused:
+        events = ["resume_from_pause", "abandon"]
+    else:
+        events = [e for (p, e) in TRANSITIONS[state.variant] if p == state.phase]
+        events = [e for e in events if _target(state, e) is not None] + ["pause", "abandon"]
+    return [(e, _label(state, e)) for e in events]
+
+
+def _clean_topic(topic: Any, variant: str) -> str:
+    if topic is None:
+        topic = ""
+    if not isinstance(topic, str):
+        raise InvalidMove("The topic should be a few words of text.", "start")
+    topic = topic.strip()
+    if not topic and variant != "appreciation":
+        raise InvalidMove("Please write a few words about what you'd like to talk about.", "start")
+    if len(topic) > TOPIC_MAX:
+        raise InvalidMove(f"Please keep the topic short — {TOPIC_MAX} characters at most.", "start")
+    return topic
+
+
+def _clean_source(source: Any, variant: str) -> str:
+    if source is None:
+        return "appreciation" if variant == "appreciation" else "own"
+    if source not in TOPIC_SOURCES:
+        raise InvalidMove("We don't know where this topic comes from.", "start")
+    return str(source)
+
+
+def _fresh_round(state: DialogueState) -> dict[str, Any]:
+    return {
+        "round": state.round + 1,
+        "sender": _other(state.sender),
+        "mirror_count": 0,
+        "more_count": 0,
+        "request_count": 0,
+        "chosen_request": None,
+        "appointment_at": None,
+    }
+
+
+def advance(
+    state: DialogueState,
+    event: str,
+    now: float,
+    *,
+    topic: str | None = None,
+    source: str | None = None,
+    when: str | None = None,
+    count: int | None = None,
+    choice: int | None = None,
+) -> DialogueState:
+    """Apply one event at time ``now``; return a new state or raise :class:`InvalidMove`.
+
+    Keyword arguments: ``start``/``switch_new`` take ``topic`` (and ``source``),
+    ``not_now`` takes ``when`` (the time you agreed, free text), ``requested``
+    takes ``count`` (1..3 requests offered), ``chosen`` takes ``choice`` (1..count).
+    Arguments an event does not use are ignored.
+    """
+    now = _check_now(now)
+    phase = state.phase
+    if event not in EVENTS:
+        raise InvalidMove("That is not a step we know.", str(event), phase)
+    if phase == "done":
+        raise InvalidMove(
+            "This dialogue has ended. You can start a new one whenever you like.", event, phase
+        )
+    history = (*state.history, (phase, event))[-HISTORY_MAX:]
+
+    if event == "pause":
+        if state.paused:
+            raise InvalidMove("You are already taking a pause.", event, phase)
+        return replace(state, paused_at=now, history=history)
+    if event == "resume_from_pause":
+        if state.paused_at is None:
+            raise InvalidMove("There is no pause to come back from.", event, phase)
+        shift = max(0.0, now - state.paused_at)
+        return replace(
+            state, paused_at=None, step_started_at=state.step_started_at + shift, history=history
+        )
+
+    seconds = equal_time(state, now)
+    if event == "abandon":
+        return replace(
+            state,
+            phase="done",
+            abandoned=True,
+            paused_at=None,
+            step_started_at=now,
+            sender_seconds=seconds,
+            history=history,
+        )
+    if state.paused:
+        raise InvalidMove(
+            "You are taking a pause. Choose “We're ready to go on” first.", event, phase
+        )
+    target = _target(state, event)
+    if target is None:
+        raise InvalidMove(
+            f"That doesn't fit this moment (right now: {_PHASE_WORDS[phase]}).", event, phase
+        )
+
+    changes: dict[str, Any] = {}
+    if event == "start":
+        changes["topic"] = _clean_topic(topic, state.variant)
+        changes["topic_source"] = _clean_source(source, state.variant)
+    elif event == "not_now":
+        text = when.strip() if isinstance(when, str) else ""
+        if not text:
+            raise InvalidMove("Please write down when you'd like to come back to it.", event, phase)
+        if len(text) > WHEN_MAX:
+            raise InvalidMove(
+                f"Please keep the time short — {WHEN_MAX} characters at most.", event, phase
+            )
+        changes["appointment_at"] = text
+    elif event == "come_back":
+        changes["appointment_at"] = None
+    elif event == "not_quite" and phase == "check_mirror":
+        changes["mirror_count"] = state.mirror_count + 1
+    elif event == "more_yes":
+        changes["more_count"] = state.more_count + 1
+    elif event == "requested":
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_REQUESTS:
+            raise InvalidMove("Please offer one, two or three small requests.", event, phase)
+        changes["request_count"] = count
+    elif event == "chosen":
+        n = state.request_count
+        if isinstance(choice, bool) or not isinstance(choice, int) or not 1 <= choice <= n:
+            raise InvalidMove(f"Please pick one of the {n} requests.", event, phase)
+        changes["chosen_request"] = choice
+    elif event == "switch_same":
+        changes.update(_fresh_round(state))
+    elif event == "switch_new":
+        changes.update(_fresh_round(state))
+        changes["topic"] = _clean_topic(topic, state.variant)
+        changes["topic_source"] = _clean_source(source, state.variant)
+
+    return replace(
+        state,
+        phase=target,
+        step_started_at=now,
+        sender_seconds=seconds,
+        history=history,
+        **changes,
+    )
+
+
+# ------------------------------------------------------------------- spec views
+
+
+def current_step(spec: DialogueSpec, state: DialogueState) -> Step | None:
+    """The step to show now (check phases show their parent step); None outside steps."""
+    key = PHASE_STEP.get(state.phase)
+    if key is None:
+        return None
+    return spec.variant(state.variant).step(key)
+
+
+def next_step_preview(spec: DialogueSpec, state: DialogueState) -> Step | None:
+    """The next step on the main path (as if every check says yes and there is no more).
+
+    Before a round starts (topic, appointment, postponed, switch) it is the first step;
+    at the last step (close) and when done it is None.
+    """
+    if state.phase == "done":
+        return None
+    path = VARIANT_STEPS[state.variant]
+    key = PHASE_STEP.get(state.phase)
+    if key is None:
+        return spec.variant(state.variant).step(path[0])
+    i = path.index(key)
+    if i + 1 >= len(path):
+        return None
+    return spec.variant(state.variant).step(path[i + 1])
+
+
+def remaining_seconds(spec: DialogueSpec, state: DialogueState, now: float) -> float | None:
+    """Seconds left on the step timer: never negative, frozen while paused.
+
+    None when the phase has no timer (checks, topic, appointment, switch, done) or the
+    step has no ``suggested_seconds``.
+    """
+    now = _check_now(now)
+    if state.phase not in TIMED_PHASES:
+        return None
+    step = current_step(spec, state)
+    if step is None or step.suggested_seconds is None:
+        return None
+    return max(0.0, step.suggested_seconds - _running(state, now))
