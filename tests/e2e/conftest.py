@@ -175,14 +175,44 @@ def wait_idle(page: Page, timeout: float = 20_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+_WATCH_RERUN = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__sbsRan = false;
+  if (window.__sbsObs) window.__sbsObs.disconnect();
+  window.__sbsObs = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.oldValue === 'running' || app.getAttribute('data-test-script-state') === 'running') {
+        window.__sbsRan = true;
+      }
+    }
+  });
+  window.__sbsObs.observe(app, {attributes: true, attributeOldValue: true,
+                                attributeFilter: ['data-test-script-state']});
+}"""
+_RERUN_DONE = """() => window.__sbsRan === true && document.querySelector(
+  "[data-testid='stApp']").getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+def after_rerun(page: Page, action, timeout: float = 20_000) -> None:
+    """Do ``action()`` and wait until Streamlit has run the script for it and is idle again.
+
+    A MutationObserver notes the script-state attribute going to 'running', so a fast
+    rerun is never missed and a stale screen is never mistaken for the new one.
+    """
+    wait_idle(page, timeout)
+    page.evaluate(_WATCH_RERUN)
+    action()
+    page.wait_for_function(_RERUN_DONE, timeout=timeout)
+
+
 def click(page: Page, name: str, exact: bool = True) -> None:
     """Click a button by its accessible name and wait for the rerun to finish."""
-    page.get_by_role("button", name=name, exact=exact).first.click()
-    wait_idle(page)
+    after_rerun(page, page.get_by_role("button", name=name, exact=exact).first.click)
 
 
 def expect_text(page: Page, text: str, timeout: float = 20_000) -> None:
     expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=timeout)
+    wait_idle(page, timeout)
 
 
 def main_html(page: Page) -> str:
