@@ -17,7 +17,7 @@ HOSTILE = "<script>alert(1)</script> ![img](http://example.com/x.png) :red[big] 
 
 def answer_turn(page: Page, name: str, text: str, shift: int) -> None:
     expect_text(page, "Pass the laptop to")
-    page.get_by_role("button", name=f"I'm ").first.click()
+    page.get_by_role("button", name="I'm ").first.click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="What makes you feel safe?")).to_be_visible()
     page.get_by_role("textbox", name="Your answer, in your own words").fill(text)
