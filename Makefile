@@ -27,7 +27,7 @@ dev-deps: $(VENV)/.dev-deps
 ## make run: set everything up and start the studio on http://localhost:$(PORT)
 run: deps
 	$(PY) -m studio check exercises || true
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.address localhost
+	$(PY) -m studio.ui.launch --server.port $(PORT) --server.address localhost
 
 ## make test: dev requirements, Debian's Chromium when missing, the whole suite
 test: dev-deps browser

@@ -70,7 +70,7 @@ def start_server(data_dir: Path, port: int | None = None, env: dict | None = Non
     full_env.pop("STUDIO_DATABASE_URL", None)
     proc = subprocess.Popen(  # noqa: S603 - our own interpreter and app
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "studio.ui.launch",
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
@@ -163,6 +163,8 @@ def open_page(browser, requests_seen):
         page.set_default_timeout(20_000)
         page.goto(srv.url + path)
         wait_idle(page)
+        # Deep links must go straight through the router, never via "Page not found".
+        expect(page.get_by_text("Page not found")).to_have_count(0)
         return page
 
     yield _open
