@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# A busy 2-core machine can take a while to load a widget's code the first time;
+# assertions wait up to this long (they return as soon as the condition holds).
+expect.set_options(timeout=30_000)
 
 pytestmark = pytest.mark.e2e
 
