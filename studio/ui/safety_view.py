@@ -145,11 +145,15 @@ def _slider_block(store, run, p, item: str, stored, title: str, left: str, right
         st.checkbox("I'd rather not say", key=kkey, on_change=on_skip)
 
 
-def _save_all_sliders(store, run, p, items: list[str]) -> bool:
-    """Untouched sliders count as given at their shown value when moving on."""
+def _save_all_sliders(store, run, p, items: list[str], stored=None) -> bool:
+    """Untouched sliders count as given at their shown value when moving on. A value
+    already stored as shown (``stored``, read this run) is not written again."""
     for item in items:
         skey, kkey = f"sm_{run.id}_{p}_{item}", f"sm_{run.id}_{p}_{item}_skip"
         val = None if st.session_state.get(kkey) else st.session_state.get(skey, 5)
+        if (stored is not None and flow.answering(run.state) == p
+                and stored.get(item) == (val, val is None)):
+            continue
         if not _guarded(run, p, svc.save_position, store, run, p, item, val):
             return False
     return True
@@ -164,7 +168,7 @@ def _scales(store, spec, couple, run, p, stored) -> None:
         items.append(item)
         _slider_block(store, run, p, item, stored, s.topic, s.left, s.right,
                       "Where you stand: " + s.topic)
-    _nav(store, run, p, 1, on_next=lambda: _save_all_sliders(store, run, p, items))
+    _nav(store, run, p, 1, on_next=lambda: _save_all_sliders(store, run, p, items, stored))
 
 
 def _needs(store, spec, couple, run, p, stored) -> None:
@@ -204,7 +208,7 @@ def _guesses(store, spec, couple, run, p, stored) -> None:
         items.append(item)
         _slider_block(store, run, p, item, stored, s.topic, s.left, s.right,
                       "Your guess: " + s.topic)
-    _nav(store, run, p, 3, on_next=lambda: _save_all_sliders(store, run, p, items))
+    _nav(store, run, p, 3, on_next=lambda: _save_all_sliders(store, run, p, items, stored))
 
 
 def _review(store, spec, couple, run, p, stored) -> None:
@@ -421,6 +425,41 @@ def reveal(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None, coup
                          icon=":material/forum:"):
                 svc.carry_to_dialogue(store, couple.id, r.topic)
                 context.go("dialogue")
+
+    share_with_room(store, couple, run, data)
+
+
+def share_with_room(store: Store, couple: Couple, run: svc.Run, data: svc.RevealData) -> None:
+    """In a workshop: both partners may share their numbers (never words or names)."""
+    from studio import room_service
+
+    if room_service.current_room(store, couple) is None:
+        return
+    st.header("Share with the workshop room")
+    if room_service.has_shared(store, couple):
+        st.success("You've shared your numbers with the room. Thank you.",
+                   icon=":material/groups:")
+        return
+    st.write("If you both agree, the room can see your numbers, mixed with at least four "
+             "other couples' — where you stand on each scale and your top needs. Never your "
+             "words, never your names, and never one couple on its own.")
+    cols = st.columns(2)
+    for col, p in zip(cols, "ab", strict=True):
+        with col:
+            agreed = st.checkbox(label(couple, p) + " agrees to share",
+                                 value=bool(run.state.shared[p]), key=f"sm_share_{run.id}_{p}")
+            if agreed != bool(run.state.shared[p]):
+                svc.agree_to_share(store, run, p, agreed)
+                st.rerun()
+    both = flow.both_agree_to_share(run.state)
+    if st.button("Share our numbers", type="primary", disabled=not both,
+                 key=f"sm_share_go_{run.id}", icon=":material/groups:"):
+        room_service.share_with_room(
+            store, couple,
+            positions_a=dict(data.a.positions), positions_b=dict(data.b.positions),
+            needs_a=data.a.needs or (), needs_b=data.b.needs or (),
+        )
+        st.rerun()
 
 
 def render(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None,

@@ -136,3 +136,30 @@ def test_broken_content_file_gets_a_kind_message(make_app, ready_couple, tmp_pat
     assert not at.exception
     assert any("content file has a problem" in w.value for w in at.warning)
     assert any("safety_map.toml" in t.value for t in at.text)
+
+
+def test_sharing_with_the_room_needs_both_and_sends_numbers_only(make_app, ready_couple, store):
+    from studio import room_service
+    from studio.exercises import EXERCISES_DIR, parse_file
+
+    script = parse_file(EXERCISES_DIR / "workshop_room.toml")
+    room = room_service.create_room(store, script)
+    room_service.join_room(store, ready_couple, room.room.code)
+    at = start(make_app, ready_couple)
+    answer(at, 1, "a", MARK_A, 2)
+    answer(at, 1, "b", MARK_B, 7)
+    at.button(key="sm_ready_1_a").click().run()
+    at.button(key="sm_ready_1_b").click().run()
+    assert any("Share with the workshop room" in h.value for h in at.header)
+    go = at.button(key="sm_share_go_1")
+    assert go.disabled  # nobody agreed yet
+    at.checkbox(key="sm_share_1_a").check().run()
+    assert at.button(key="sm_share_go_1").disabled  # one is not enough
+    at.checkbox(key="sm_share_1_b").check().run()
+    at.button(key="sm_share_go_1").click().run()
+    assert not at.exception
+    assert room_service.has_shared(store, ready_couple)
+    raw = str(store.room_share_values(room.room.id))
+    assert "positions_a" in raw
+    assert MARK_A not in raw and "Robin" not in raw
+    assert any("shared your numbers" in s.value for s in at.success)
