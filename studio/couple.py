@@ -64,23 +64,37 @@ class NameProblem(ValueError):
     """A name we can't use, with a kind message."""
 
 
-# Characters that would break a line or hide text: control characters (Cc) and
-# line/paragraph separators. Zero-width joiners stay (emoji sequences need them).
+# Characters that would break a line, hide text or turn the text around it: control
+# characters (Cc), line/paragraph separators, lone surrogates (not storable as UTF-8)
+# and the bidi embedding/override/isolate controls. Any run of whitespace (newlines,
+# tabs) becomes one space. Zero-width joiners stay (emoji sequences need them), and so
+# do the left-to-right/right-to-left marks that names in mixed scripts use.
+_DROP_CATEGORIES = ("Cc", "Zl", "Zp", "Cs")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text)
-    kept = [
-        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Zl", "Zp") or ch == " "
-    ]
-    return " ".join("".join(kept).split())
+    kept = "".join(
+        ch
+        for ch in " ".join(text.split())
+        if unicodedata.category(ch) not in _DROP_CATEGORIES and ch not in _BIDI_CONTROLS
+    )
+    return " ".join(unicodedata.normalize("NFC", kept).split())
+
+
+def _visible(text: str) -> bool:
+    """True when something would show on screen (not only joiners, marks or spaces)."""
+    return any(unicodedata.category(ch)[0] in "LNPS" or unicodedata.category(ch) == "Co"
+               for ch in text)
 
 
 def clean_name(raw: str | None, partner: str) -> str:
-    """Return the name to store: blank -> the default, else trimmed and tidied.
+    """Return the name to store: blank (or invisible) -> the default, else trimmed and tidied.
 
     Raises NameProblem when it is longer than MAX_NAME characters.
     """
     text = _clean(raw or "")
-    if not text:
+    if not _visible(text):
         return DEFAULT_NAMES[partner]
     if len(text) > MAX_NAME:
         raise NameProblem(

@@ -141,10 +141,11 @@ class Catalog:
         return self.items.get(exercise_id)
 
 
-def load_catalog(directory: Path | str = EXERCISES_DIR) -> Catalog:
-    """Load every ``*.toml`` in ``directory``; a broken file never hides the others."""
+def load_catalog(directory: Path | str | None = None) -> Catalog:
+    """Load every ``*.toml`` in ``directory`` (default: ``EXERCISES_DIR``, read at call time);
+    a broken file never hides the others."""
     catalog = Catalog()
-    for path in sorted(Path(directory).glob("*.toml")):
+    for path in sorted(Path(EXERCISES_DIR if directory is None else directory).glob("*.toml")):
         try:
             item = parse_file(path)
         except ExerciseError as exc:

@@ -6,7 +6,7 @@ import re
 import secrets
 
 TOKEN_BYTES = 24  # 192 bits of randomness, well over the 128 we promise
-_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{22,64}")  # used with fullmatch: no "\n" at the end
 
 
 def new_token() -> str:
@@ -16,4 +16,4 @@ def new_token() -> str:
 
 def looks_valid(token: object) -> bool:
     """Cheap shape check before any database look-up (length, URL-safe alphabet)."""
-    return isinstance(token, str) and bool(_TOKEN_RE.match(token))
+    return isinstance(token, str) and _TOKEN_RE.fullmatch(token) is not None

@@ -20,7 +20,9 @@ def _flag(key: str) -> str:
 
 def curtain(couple: Couple, partner: str, key: str, purpose: str) -> bool:
     """Show the hand-over screen for ``partner`` unless they already said it's them."""
-    if st.session_state.get(_flag(key)):
+    # The flag remembers *which* couple said "it's me": another couple's link opened in
+    # this tab must not find the curtain already open.
+    if st.session_state.get(_flag(key)) == couple.id:
         return True
     other = "b" if partner == "a" else "a"
     st.header("Pass the laptop to " + label(couple, partner))
@@ -35,7 +37,7 @@ def curtain(couple: Couple, partner: str, key: str, purpose: str) -> bool:
         type="primary",
         key=f"curtain_btn_{key}",
     ):
-        st.session_state[_flag(key)] = True
+        st.session_state[_flag(key)] = couple.id
         st.rerun()
     return False
 
