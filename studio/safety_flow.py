@@ -125,6 +125,8 @@ def cancel_unseal(state: FlowState) -> FlowState:
 def agree_unseal(state: FlowState, agreeing: str) -> FlowState:
     """The *other* partner agrees; the asker's answers open again (section: review)."""
     asker = state.unseal_request
+    if phase(state) == "reveal":
+        raise FlowError("You've already looked at your answers together.")
     if asker is None or agreeing == asker:
         raise FlowError("Only the other partner can agree to this.")
     new = _with(state, "sealed", asker, False)
@@ -135,6 +137,9 @@ def agree_unseal(state: FlowState, agreeing: str) -> FlowState:
 def confirm_ready(state: FlowState, p: str, now: float) -> FlowState:
     if phase(state) != "confirm":
         raise FlowError("You can look together once you've both sealed your answers.")
+    if state.unseal_request is not None:
+        raise FlowError("One of you asked to change something first. Answer that question, "
+                        "then you can look together.")
     new = _with(state, "ready", p, True)
     if new.ready["a"] and new.ready["b"]:
         new = replace(new, revealed_at=now)

@@ -272,7 +272,8 @@ def confirm(store: Store, couple: Couple, run: svc.Run) -> None:
             if run.state.ready[p]:
                 st.success("Ready", icon=":material/check:")
             elif st.button("I'm ready to see it together", type="primary",
-                           key=f"sm_ready_{run.id}_{p}"):
+                           key=f"sm_ready_{run.id}_{p}",
+                           disabled=run.state.unseal_request is not None):
                 svc.confirm_ready(store, run, p)
                 st.rerun()
             if run.state.unseal_request is None and st.button(

@@ -209,3 +209,17 @@ def test_charts_carry_shapes_and_skip_skipped(store):
     assert sum(len(t.x) for t in gaps.data) == 1  # only the scale both answered
     assert charts.map_figure(rv, styles).data
     assert charts.guesses_figure(rv.a_guesses, styles["a"], styles["b"], "t").data
+
+
+def test_no_reveal_while_a_change_is_asked_and_no_unseal_after_it():
+    # Found by hypothesis: ready, ask to change, ready, agree -> a revealed run unsealed.
+    s = flow.seal(flow.seal(flow.FlowState(), "a"), "b")
+    s = flow.confirm_ready(s, "a", now=1)
+    s = flow.ask_to_unseal(s, "a")
+    with pytest.raises(flow.FlowError):
+        flow.confirm_ready(s, "b", now=2)
+    s = flow.cancel_unseal(s)
+    s = flow.confirm_ready(s, "b", now=2)
+    assert flow.phase(s) == "reveal"
+    with pytest.raises(flow.FlowError):
+        flow.agree_unseal(s, "b")
