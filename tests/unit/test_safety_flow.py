@@ -223,3 +223,17 @@ def test_no_reveal_while_a_change_is_asked_and_no_unseal_after_it():
     assert flow.phase(s) == "reveal"
     with pytest.raises(flow.FlowError):
         flow.agree_unseal(s, "b")
+
+
+def test_overview_sentences_follow_the_run(store):
+    from studio import overview
+
+    c = _couple(store)
+    assert overview.safety_map_status(store, c) == "Not started yet."
+    run = svc.start_run(store, c.id)
+    assert "0 of 2" in overview.safety_map_status(store, c)
+    run = svc.seal(store, svc.seal(store, run, "a"), "b")
+    assert "ready to look together" in overview.safety_map_status(store, c)
+    run = svc.confirm_ready(store, svc.confirm_ready(store, run, "a", 1), "b", 2)
+    assert overview.safety_map_status(store, c).startswith("You last looked at it together")
+    assert overview.dialogue_status(store, c) == "Not started yet."

@@ -1,0 +1,46 @@
+"""One plain sentence per exercise for "Our space": where the two of you are (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from studio import dialogue_service, safety_service
+from studio.dialogue import StateError
+from studio.store import Couple, Store
+
+
+def _day(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%d %B").lstrip("0")
+
+
+def safety_map_status(store: Store, couple: Couple) -> str:
+    runs = safety_service.runs(store, couple.id)
+    if not runs:
+        return "Not started yet."
+    run = runs[0]
+    done = sum(1 for r in runs if r.phase == "reveal")
+    if run.phase == "reveal":
+        when = _day(run.state.revealed_at or run.started_at)
+        return f"You last looked at it together on {when}." + (
+            f" {done} rounds so far." if done > 1 else "")
+    sealed = sum(1 for p in "ab" if run.state.sealed[p])
+    if run.phase == "confirm":
+        return "Both of you have sealed your answers: ready to look together."
+    return f"In progress: {sealed} of 2 have sealed their answers."
+
+
+def dialogue_status(store: Store, couple: Couple) -> str:
+    try:
+        run = dialogue_service.latest(store, couple)
+    except (StateError, ValueError):
+        return "Your last dialogue couldn't be read; you can start a new one."
+    if run is None:
+        return "Not started yet."
+    screen = dialogue_service.screen(run)
+    if screen == "dialogue":
+        if run.state.phase == "postponed":
+            return "Paused until the time you agreed."
+        return f"In progress: round {run.state.round}."
+    if screen == "after":
+        return "Talked through — how it felt is still to share."
+    return "Ready for a new one."
