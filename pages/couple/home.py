@@ -4,7 +4,7 @@ import streamlit as st
 
 from studio import overview
 from studio.ui import context, layout
-from studio.ui.partner import chip
+from studio.ui.partner import chips_row
 
 couple = context.require_couple()
 if couple.stage != "ready":
@@ -12,11 +12,7 @@ if couple.stage != "ready":
 
 layout.where("home")
 st.title("Our space")
-c1, c2 = st.columns(2)
-with c1:
-    chip(couple, "a")
-with c2:
-    chip(couple, "b")
+chips_row(couple)
 
 cat = context.catalog()
 st.header("Exercises")

@@ -33,3 +33,10 @@ def label(couple: Couple, partner: str) -> str:
 def plain(couple: Couple, partner: str) -> str:
     """The partner as plain text (for st.text, chart legends, aria labels)."""
     return f"{symbol(couple.symbol(partner)).glyph} {couple.name(partner)}"
+
+
+def chips_row(couple: Couple) -> None:
+    """Both partners side by side, A on the left."""
+    for col, p in zip(st.columns(2), ("a", "b"), strict=True):
+        with col:
+            chip(couple, p)

@@ -159,16 +159,22 @@ def _save_all_sliders(store, run, p, items: list[str], stored=None) -> bool:
     return True
 
 
+def _slider_section(store, spec, run, p, stored, section: int, item_of, question: str) -> None:
+    """Every scale as a slider (own position or guess), then Back / Save and go on."""
+    items = []
+    for s in spec.scales:
+        item = item_of(s.key)
+        items.append(item)
+        _slider_block(store, run, p, item, stored, s.topic, s.left, s.right,
+                      question + s.topic)
+    _nav(store, run, p, section,
+         on_next=lambda: _save_all_sliders(store, run, p, items, stored))
+
+
 def _scales(store, spec, couple, run, p, stored) -> None:
     st.header("Where you stand")
     st.write("Move each slider to where you are, most days. The middle is fine too.")
-    items = []
-    for s in spec.scales:
-        item = flow.scale_item(s.key)
-        items.append(item)
-        _slider_block(store, run, p, item, stored, s.topic, s.left, s.right,
-                      "Where you stand: " + s.topic)
-    _nav(store, run, p, 1, on_next=lambda: _save_all_sliders(store, run, p, items, stored))
+    _slider_section(store, spec, run, p, stored, 1, flow.scale_item, "Where you stand: ")
 
 
 def _needs(store, spec, couple, run, p, stored) -> None:
@@ -202,13 +208,7 @@ def _guesses(store, spec, couple, run, p, stored) -> None:
     other = flow.other(p)
     st.header("Where do you think " + label(couple, other) + " stands?")
     st.write("Just a guess — it's fine to be surprised later. That's half the fun.")
-    items = []
-    for s in spec.scales:
-        item = flow.guess_item(s.key)
-        items.append(item)
-        _slider_block(store, run, p, item, stored, s.topic, s.left, s.right,
-                      "Your guess: " + s.topic)
-    _nav(store, run, p, 3, on_next=lambda: _save_all_sliders(store, run, p, items, stored))
+    _slider_section(store, spec, run, p, stored, 3, flow.guess_item, "Your guess: ")
 
 
 def _review(store, spec, couple, run, p, stored) -> None:
