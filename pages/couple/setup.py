@@ -4,7 +4,7 @@ import streamlit as st
 
 from studio import couple as partners
 from studio.ui import context, curtain, layout
-from studio.ui.partner import chip, label
+from studio.ui.partner import chips_row, label
 
 store = context.store()
 couple = context.current_couple() if context.token() else None
@@ -28,13 +28,16 @@ if couple is None:
             dcol, dsym = partners.DEFAULTS[p]
             with col:
                 st.markdown("**" + default_name + "**")
+                which = "the first" if p == "a" else "the second"
                 fields[p] = (
-                    st.text_input("Name of " + ("the first" if p == "a" else "the second") + " partner",
+                    st.text_input("Name of " + which + " partner",
                                   key=f"name_{p}", placeholder=default_name,
                                   help="Leave empty to use " + default_name + "."),
-                    st.selectbox("Colour for " + default_name, sw_keys, index=sw_keys.index(dcol), key=f"color_{p}",
+                    st.selectbox("Colour for " + default_name, sw_keys,
+                                 index=sw_keys.index(dcol), key=f"color_{p}",
                                  format_func=lambda k: partners.swatch(k).label),
-                    st.selectbox("Symbol for " + default_name, sy_keys, index=sy_keys.index(dsym), key=f"symbol_{p}",
+                    st.selectbox("Symbol for " + default_name, sy_keys,
+                                 index=sy_keys.index(dsym), key=f"symbol_{p}",
                                  format_func=lambda k: partners.symbol(k).glyph + " "
                                  + partners.symbol(k).label),
                 )
@@ -95,11 +98,7 @@ if couple.stage in ("safety_a", "safety_b"):
 # Set up and ready.
 layout.where("safety_notes")
 st.title("You're all set")
-c1, c2 = st.columns(2)
-with c1:
-    chip(couple, "a")
-with c2:
-    chip(couple, "b")
+chips_row(couple)
 st.write(
     "Keep this page's link (bookmark it) to come back to your space. Anyone with the "
     "link on this computer can open it."
