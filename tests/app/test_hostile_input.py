@@ -61,7 +61,7 @@ def _safety_text(make_app, couple, text):
     at = make_app(c=couple.token).run()
     switch_to(at, "safety_map")
     at.button(key="sm_start").click().run()
-    [b for b in at.button if b.key.startswith("curtain_btn")][0].click().run()
+    next(b for b in at.button if b.key.startswith("curtain_btn")).click().run()
     at.text_area[0].input(text).run()
     at.button(key="sm_next_1_a_0").click().run()
     _no_exception(at)

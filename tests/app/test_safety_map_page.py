@@ -21,7 +21,7 @@ def everything(at: AppTest) -> str:
 
 
 def open_curtain(at: AppTest) -> AppTest:
-    btn = [b for b in at.button if b.key and b.key.startswith("curtain_btn")][0]
+    btn = next(b for b in at.button if b.key and b.key.startswith("curtain_btn"))
     return btn.click().run()
 
 

@@ -71,7 +71,7 @@ def start_server(data_dir: Path, port: int | None = None, env: dict | None = Non
     log = data_dir / f"server-{port}.log"
     full_env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir), **(env or {})}
     full_env.pop("STUDIO_DATABASE_URL", None)
-    proc = subprocess.Popen(  # noqa: S603 - our own interpreter and app
+    proc = subprocess.Popen(
         [
             sys.executable, "-m", "studio.ui.launch",
             "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -88,7 +88,7 @@ def start_server(data_dir: Path, port: int | None = None, env: dict | None = Non
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:  # noqa: S310
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
                     return Server(url, data_dir, proc, log)
         except OSError:

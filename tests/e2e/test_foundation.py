@@ -34,8 +34,8 @@ def set_up_couple(page: Page, name_a: str, name_b: str) -> None:
 
 def pass_safety_notes(page: Page, name_a: str, name_b: str) -> None:
     for name in (name_a, name_b):
-        expect(page.get_by_role("heading", name=f"Pass the laptop to")).to_be_visible()
-        page.get_by_role("button", name=f"I'm").first.click()
+        expect(page.get_by_role("heading", name="Pass the laptop to")).to_be_visible()
+        page.get_by_role("button", name="I'm").first.click()
         wait_idle(page)
         expect_text(page, "Just for you")
         expect_text(page, name)
