@@ -184,12 +184,11 @@ _WATCH_RERUN = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   window.__sbsRan = false;
   if (window.__sbsObs) window.__sbsObs.disconnect();
+  // Any change of the state counts: a click first shows 'rerunRequested' (its own
+  // React commit, before the server answers), then 'running', then 'notRunning' —
+  // and the last two may land in one commit on a fast rerun.
   window.__sbsObs = new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.oldValue === 'running' || app.getAttribute('data-test-script-state') === 'running') {
-        window.__sbsRan = true;
-      }
-    }
+    if (records.length) window.__sbsRan = true;
   });
   window.__sbsObs.observe(app, {attributes: true, attributeOldValue: true,
                                 attributeFilter: ['data-test-script-state']});
@@ -201,8 +200,8 @@ _RERUN_DONE = """() => window.__sbsRan === true && document.querySelector(
 def after_rerun(page: Page, action, timeout: float = 20_000) -> None:
     """Do ``action()`` and wait until Streamlit has run the script for it and is idle again.
 
-    A MutationObserver notes the script-state attribute going to 'running', so a fast
-    rerun is never missed and a stale screen is never mistaken for the new one.
+    A MutationObserver notes any change of the script-state attribute, so a fast rerun is
+    never missed and a stale screen is never mistaken for the new one.
     """
     wait_idle(page, timeout)
     page.evaluate(_WATCH_RERUN)
