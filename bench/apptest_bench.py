@@ -1,0 +1,312 @@
+"""1. Server-side reruns through AppTest: the studio's main interactions vs the bare page.
+
+Only the rerun an interaction causes is timed (``time.perf_counter`` around
+``AppTest.run()``); getting there (a couple in the right state, opening the page,
+the privacy curtain) is not. Samples of all scenarios are taken in turns, so a busy
+machine slows the bare page and the studio alike.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from streamlit.testing.v1 import AppTest
+
+from bench import common
+
+TIMEOUT = 60
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(str(common.APP), default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def _ok(at: AppTest, what: str) -> AppTest:
+    if at.exception:
+        raise RuntimeError(f"{what}: {at.exception[0].value}")
+    return at
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def _open(page: str, token: str) -> AppTest:
+    from studio.ui.context import PAGES
+
+    at = _app(c=token)
+    _ok(at.run(), "first run")
+    at.switch_page(PAGES[page])
+    return _ok(at.run(), f"open {page}")
+
+
+def _curtain(at: AppTest) -> AppTest:
+    btn = [b for b in at.button if b.key and b.key.startswith("curtain_btn")]
+    if not btn:
+        raise RuntimeError("no privacy curtain button")
+    return _ok(btn[0].click().run(), "curtain")
+
+
+@dataclass
+class Scenario:
+    name: str
+    what: str
+    kind: str  # which bare baseline it is compared with (all: "rerun")
+    setup: Callable[[], None]
+    sample: Callable[[int], float]
+    samples: list[float] = field(default_factory=list)
+    skipped: str | None = None
+
+
+# ----------------------------------------------------------------------- the bare page
+
+
+class Bare:
+    def __init__(self) -> None:
+        self.at: AppTest | None = None
+
+    def setup(self) -> None:
+        self.at = AppTest.from_file(str(common.BARE), default_timeout=TIMEOUT)
+        self.at.run()
+
+    def slider(self, i: int) -> float:
+        assert self.at is not None
+        sl = self.at.slider[0]
+        sl.set_value(3 if sl.value != 3 else 7)
+        return _timed(self.at.run)
+
+    def button(self, i: int) -> float:
+        assert self.at is not None
+        self.at.button[0].click()
+        return _timed(self.at.run)
+
+
+# ------------------------------------------------------------------------- the studio
+
+
+class Studio:
+    """The studio's interactions, each on its own couple and session."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.spec = common.safety_spec()
+        self.ats: dict[str, AppTest] = {}
+        self.ids: dict[str, int] = {}
+
+    # welcome: opened from another page of the same session (a new session's first page
+    # is timed over the websocket in part 5: a fresh AppTest mostly times AppTest itself)
+    def welcome_setup(self) -> None:
+        self.ats["welcome"] = _ok(_app().run(), "welcome")
+
+    def welcome_open(self, i: int) -> float:
+        from studio.ui.context import PAGES
+
+        at = self.ats["welcome"]
+        at.switch_page(PAGES["resources"])
+        _ok(at.run(), "resources")  # not timed
+        at.switch_page(PAGES["welcome"])
+        t = _timed(at.run)
+        _ok(at, "welcome")
+        if not at.title or at.title[0].value != "Side by Side":
+            raise RuntimeError("the welcome page did not draw")
+        return t
+
+    # set-up: two names, "That's us" (creates the couple, then reruns once more)
+    def setup_setup(self) -> None:
+        self.ats["setup"] = _ok(_app().run(), "welcome")
+
+    def setup_submit(self, i: int) -> float:
+        from studio.ui.context import PAGES
+
+        at = self.ats["setup"]
+        at.query_params.pop("c", None)  # "set up someone new", not timed
+        at.switch_page(PAGES["setup"])
+        _ok(at.run(), "setup")
+        at.text_input(key="name_a").input("Robin")
+        at.text_input(key="name_b").input("Sam")
+        next(b for b in at.button if b.label == "That's us").click()
+        t = _timed(at.run)
+        _ok(at, "setup submit")
+        if "Pass the laptop to" not in " ".join(h.value for h in at.header):
+            raise RuntimeError("setup submit did not reach the first private note")
+        return t
+
+    # safety map: a slider on "Where you stand" (saved as it moves)
+    def slider_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        run = common.safety_run(self.store, couple, self.spec, "turn_a", 1)
+        at = _curtain(_open("safety_map", couple.token))
+        if not at.slider:
+            raise RuntimeError("no slider on the safety map's scales")
+        self.ats["slider"], self.ids["slider"] = at, run.id
+
+    def slider_change(self, i: int) -> float:
+        at = self.ats["slider"]
+        sl = at.slider[0]
+        sl.set_value(3 if sl.value != 3 else 7)
+        t = _timed(at.run)
+        _ok(at, "slider")
+        return t
+
+    # safety map: "Save and go on" from the scales (saves every slider, next part)
+    def next_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        run = common.safety_run(self.store, couple, self.spec, "turn_a", 1)
+        self.ats["next"], self.ids["next"] = _curtain(_open("safety_map", couple.token)), run.id
+
+    def next_click(self, i: int) -> float:
+        at, rid = self.ats["next"], self.ids["next"]
+        at.button(key=f"sm_next_{rid}_a_1").click()
+        t = _timed(at.run)
+        _ok(at, "save and go on")
+        if at.header[0].value != "What you need most":
+            raise RuntimeError("'Save and go on' did not move on")
+        _ok(at.button(key=f"sm_back_{rid}_a_2").click().run(), "back")  # not timed
+        return t
+
+    # safety map: "Seal my answers"; A asks to open them again and B agrees (not timed)
+    def seal_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        run = common.safety_run(self.store, couple, self.spec, "turn_a", 4)
+        self.ats["seal"], self.ids["seal"] = _curtain(_open("safety_map", couple.token)), run.id
+
+    def seal_click(self, i: int) -> float:
+        at, rid = self.ats["seal"], self.ids["seal"]
+        at.button(key=f"sm_seal_{rid}_a").click()
+        t = _timed(at.run)
+        _ok(at, "seal")
+        _ok(at.button(key=f"sm_ask_unseal_{rid}").click().run(), "ask to unseal")
+        _ok(at.button(key=f"sm_unseal_yes_{rid}").click().run(), "agree to unseal")
+        _curtain(at)
+        return t
+
+    # safety map: the reveal drawn again (any rerun on that page: five charts, texts)
+    def reveal_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        common.safety_run(self.store, couple, self.spec, "reveal")
+        at = _open("safety_map", couple.token)
+        if not at.title or at.title[0].value != "What makes you feel safe — together":
+            raise RuntimeError("the reveal did not open")
+        self.ats["reveal"] = at
+
+    def reveal_render(self, i: int) -> float:
+        at = self.ats["reveal"]
+        t = _timed(at.run)
+        _ok(at, "reveal")
+        return t
+
+    # dialogue: the next step's button (a mirror loop keeps it going: "Not quite" ↔
+    # "I've said it back")
+    _KEY = re.compile(r"^dlg_(\d+)_(\d+)_([a-z_]+)$")
+    _ORDER = ("not_quite", "mirrored", "sent", "ready")
+
+    def dialogue_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        common.dialogue(self.store, couple)
+        at = _open("dialogue", couple.token)
+        self.ats["dialogue"] = at
+        self._dialogue_button(at)
+
+    def _dialogue_button(self, at: AppTest):
+        found = {}
+        for b in at.button:
+            m = self._KEY.match(b.key or "")
+            if m:
+                found[m.group(3)] = b
+        for event in self._ORDER:
+            if event in found:
+                return found[event]
+        raise RuntimeError(f"no dialogue step button among {sorted(found)}")
+
+    def dialogue_step(self, i: int) -> float:
+        at = self.ats["dialogue"]
+        self._dialogue_button(at).click()
+        t = _timed(at.run)
+        _ok(at, "dialogue step")
+        return t
+
+
+def scenarios(store) -> tuple[list[Scenario], list[Scenario]]:
+    bare, app = Bare(), Studio(store)
+    base = [
+        Scenario("bare_slider", "bare page, slider", "rerun", bare.setup, bare.slider),
+        Scenario("bare_button", "bare page, button", "rerun", lambda: None, bare.button),
+    ]
+    studio = [
+        Scenario("welcome_open", "welcome, opened", "rerun", app.welcome_setup,
+                 app.welcome_open),
+        Scenario("setup_submit", "set-up, “That's us”", "rerun", app.setup_setup,
+                 app.setup_submit),
+        Scenario("safety_slider", "safety map, slider", "rerun", app.slider_setup,
+                 app.slider_change),
+        Scenario("safety_next", "safety map, “Save and go on”", "rerun", app.next_setup,
+                 app.next_click),
+        Scenario("safety_seal", "safety map, seal", "rerun", app.seal_setup, app.seal_click),
+        Scenario("reveal_render", "reveal, drawn again", "rerun", app.reveal_setup,
+                 app.reveal_render),
+        Scenario("dialogue_step", "dialogue, next step", "rerun", app.dialogue_setup,
+                 app.dialogue_step),
+    ]
+    return base, studio
+
+
+def run(store, n: int, warmup: int = 1, log=print, deadline: float = float("inf"),
+        at_least: int = 3) -> dict:
+    """``n`` samples of every scenario, taken in turns; fewer (but ``at_least``) when the
+    ``deadline`` (a ``time.perf_counter()`` value) has passed — a slow machine stays
+    within the time the benchmark may take."""
+    base, studio = scenarios(store)
+    everything = base + studio
+    for sc in everything:
+        try:
+            sc.setup()
+            for i in range(warmup):
+                sc.sample(-1 - i)
+        except Exception as exc:  # a page still being built: note it, go on
+            sc.skipped = f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
+            log(f"  skipped {sc.name}: {sc.skipped}")
+            if "--trace" in sys.argv:
+                traceback.print_exc()
+    for i in range(n):
+        if i >= at_least and time.perf_counter() > deadline:
+            log(f"  time is up: {i} samples each instead of {n}")
+            break
+        for sc in everything:
+            if sc.skipped:
+                continue
+            try:
+                sc.samples.append(sc.sample(i))
+            except Exception as exc:
+                sc.skipped = f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
+                log(f"  stopped {sc.name}: {sc.skipped}")
+    pooled = [s for sc in base if sc.kind == "rerun" for s in sc.samples]
+    baselines = {"rerun": pooled}
+    out: dict = {"n": max((len(sc.samples) for sc in everything), default=0),
+                 "baseline": {k: common.summary(v) for k, v in baselines.items()},
+                 "bare": {}, "pages": {}}
+    for sc in base:
+        out["bare"][sc.name] = {"what": sc.what, **common.summary(sc.samples)}
+    for sc in studio:
+        row: dict = {"what": sc.what, "compared_with": f"bare {sc.kind}"}
+        if sc.skipped and not sc.samples:
+            row["skipped"] = sc.skipped
+        else:
+            b = baselines[sc.kind]
+            row.update(common.summary(sc.samples))
+            row["ratio_median"] = round(common.ratio(common.median(sc.samples),
+                                                     common.median(b)), 2)
+            row["ratio_p95"] = round(common.ratio(common.p95(sc.samples), common.p95(b)), 2)
+            if sc.skipped:
+                row["note"] = sc.skipped
+        out["pages"][sc.name] = row
+    return out

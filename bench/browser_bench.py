@@ -1,0 +1,358 @@
+"""2. and 3. In Chromium: click → updated screen, and a cold start, vs the bare page.
+
+Timing happens inside the page with ``performance.now()``: from the input event's own
+timestamp (pointerdown / keydown, captured before the app sees it) to the first
+animation frame after the rerun it caused is over — Streamlit's ``script_finished``
+message has arrived and a MutationObserver sees the script state back at
+"notRunning" (the idea of ``after_rerun`` in tests/e2e/conftest.py; the message is
+needed too because a fast rerun can finish before React ever draws "running").
+The bare page is timed the same way, so the two are comparable.
+
+The browser is Debian's Chromium with the Chromium arguments of tests/e2e/conftest.py;
+every request it makes must go to the server on 127.0.0.1 (checked, like the tests).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from playwright.sync_api import Page, expect, sync_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench import common
+
+try:
+    from tests.e2e.conftest import CHROMIUM_ARGS, IDLE
+except ImportError:  # pragma: no cover - same values as the tests' fixture
+    CHROMIUM_ARGS = [
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+        "--disable-features=Translate,OptimizationHints,MediaRouter",
+    ]
+    IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+TIMEOUT = 20_000
+SAFETY = "What makes you feel safe?"
+
+# Installed in every page before the app loads: notes when a ForwardMsg with
+# ``script_finished`` arrives (a top-level protobuf varint field; status 0 = a full
+# run finished, 3 = a fragment run, which is not what a click waits for). A fast rerun
+# can be over before React ever draws the "running" state, so the script-state
+# attribute alone may never change; the message always arrives.
+_WS_HOOK = """(() => {
+  const FIELD = %d;
+  const scan = (buf) => {
+    const b = new Uint8Array(buf);
+    let i = 0;
+    const varint = () => {
+      let r = 0, s = 0, x;
+      do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while ((x & 0x80) && i < b.length);
+      return r;
+    };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wt = key & 7;
+      if (wt === 0) { const v = varint(); if (field === FIELD) return v; }
+      else if (wt === 2) { const len = varint(); i += len; }  // not `i += varint()`
+      else if (wt === 1) { i += 8; } else if (wt === 5) { i += 4; } else { return null; }
+    }
+    return null;
+  };
+  window.__sbsFinished = [];
+  const note = (at, v) => {
+    if (v === null) return;
+    window.__sbsFinished.push([at, v]);
+    if (window.__sbsCheck) window.__sbsCheck();
+  };
+  const Native = window.WebSocket;
+  class Watched extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const at = performance.now();
+        if (e.data instanceof ArrayBuffer) note(at, scan(e.data));
+        else if (e.data instanceof Blob) e.data.arrayBuffer().then((buf) => note(at, scan(buf)));
+      });
+    }
+  }
+  window.WebSocket = Watched;
+})();"""
+
+# Arm before an input. t0 = the input event's own timestamp (pointerdown / keydown,
+# captured before the app sees it); t1 = the first animation frame after the full run
+# it caused has finished (its script_finished message has arrived and Streamlit shows
+# "notRunning" again); t2, when a CSS selector is given, = the first moment after t1
+# that it matches ``count`` elements (Plotly draws its charts after the rerun).
+# A MutationObserver re-checks on every change of the page, as ``after_rerun`` in
+# tests/e2e/conftest.py does.
+_ARM = """([sel, count]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (window.__benchObs) { window.__benchObs.disconnect(); }
+  const st = {t0: null, t1: null, t2: null, finished: null, waiting: false};
+  window.__bench = st;
+  const check = () => {
+    if (st.t0 === null) return;
+    if (st.t1 !== null) {
+      if (sel && st.t2 === null && document.querySelectorAll(sel).length >= count) {
+        st.t2 = performance.now();
+        obs.disconnect();
+      }
+      return;
+    }
+    if (st.waiting) return;
+    if (st.finished === null) {
+      const f = window.__sbsFinished.find(([at, v]) => at >= st.t0 && v === 0);
+      if (!f) return;
+      st.finished = f[0];
+    }
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') return;
+    st.waiting = true;
+    requestAnimationFrame(() => {
+      st.t1 = performance.now();
+      if (!sel) { obs.disconnect(); } else { check(); }
+    });
+  };
+  window.__sbsCheck = check;
+  const obs = new MutationObserver(check);
+  window.__benchObs = obs;
+  // Plotly marks its chart by adding a class, hence 'class' when a selector is awaited.
+  obs.observe(app, {attributes: true,
+                    attributeFilter: sel ? ['data-test-script-state', 'class']
+                                         : ['data-test-script-state'],
+                    childList: true, subtree: true});
+  const start = (e) => { if (st.t0 === null) { st.t0 = e.timeStamp; check(); } };
+  document.addEventListener('pointerdown', start, {capture: true, once: true});
+  document.addEventListener('keydown', start, {capture: true, once: true});
+}"""
+_DONE = """([sel]) => window.__bench && window.__bench.t1 !== null
+  && (!sel || window.__bench.t2 !== null)"""
+_TAKE = """() => [window.__bench.t1 - window.__bench.t0, window.__bench.t2 - window.__bench.t0,
+  window.__bench.finished - window.__bench.t0]"""
+
+
+def wait_idle(page: Page) -> None:
+    page.wait_for_selector(IDLE, timeout=TIMEOUT)
+
+
+def timed(page: Page, action, *, selector: str | None = None, count: int = 0) -> dict:
+    """Seconds from the input ``action()`` makes to: ``screen``, the end of the rerun it
+    causes; ``message``, the arrival of its script_finished message (the server's and
+    the network's part); ``drawn``, with a ``selector``, until it matches ``count``."""
+    wait_idle(page)
+    page.evaluate(_ARM, [selector, count])
+    action()
+    page.wait_for_function(_DONE, arg=[selector], timeout=TIMEOUT)
+    screen, drawn, message = page.evaluate(_TAKE)
+    out = {"screen": screen / 1000.0, "message": message / 1000.0}
+    if selector:
+        out["drawn"] = drawn / 1000.0
+    return out
+
+
+def after_rerun(page: Page, action) -> None:
+    """An untimed step: do it, wait for its rerun (same observer)."""
+    timed(page, action)
+
+
+def slider_key(page: Page, index: int, right: bool) -> None:
+    """Move a slider one step with the keyboard (focus first, as in tests/e2e)."""
+    thumb = page.get_by_role("slider").nth(index)
+    thumb.focus()
+    thumb.press("ArrowRight" if right else "ArrowLeft")
+
+
+class Guard:
+    """Every URL the browser asks for must be on the server's own host."""
+
+    def __init__(self) -> None:
+        self.hosts: set[str] = set()
+        self.foreign: list[str] = []
+
+    def watch(self, ctx, url: str) -> None:
+        self.hosts.add(urlparse(url).netloc)
+        ctx.on("request", self._seen)
+
+    def _seen(self, req) -> None:
+        p = urlparse(req.url)
+        if p.scheme not in ("data", "blob", "about") and p.netloc not in self.hosts:
+            self.foreign.append(req.url)
+
+
+class Browser:
+    def __init__(self) -> None:
+        if not Path(common.CHROMIUM).exists():
+            raise RuntimeError(f"Chromium not found at {common.CHROMIUM}")
+        self.pw = sync_playwright().start()
+        self.browser = self.pw.chromium.launch(executable_path=common.CHROMIUM,
+                                               args=CHROMIUM_ARGS, headless=True)
+        self.guard = Guard()
+        self.shared: dict[str, object] = {}
+
+    def _context(self, url: str):
+        ctx = self.browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx.add_init_script(_WS_HOOK % ForwardMsg.SCRIPT_FINISHED_FIELD_NUMBER)
+        self.guard.watch(ctx, url)
+        return ctx
+
+    def page(self, url: str, shared: bool = False) -> Page:
+        """A page in a new context (a first visit), or, ``shared``, in the one context
+        kept for this server (its pages are separate sessions sharing a browser cache,
+        like tabs)."""
+        if shared:
+            ctx = self.shared.get(url)
+            if ctx is None:
+                ctx = self.shared[url] = self._context(url)
+        else:
+            ctx = self._context(url)
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        return page
+
+    def close(self) -> None:
+        for ctx in self.shared.values():
+            ctx.close()
+        self.browser.close()
+        self.pw.stop()
+
+
+# ------------------------------------------------------------------------- cold start
+
+
+def cold_start(browser: Browser, script: Path, data_dir: Path, title: str) -> tuple[dict, object]:
+    """Process start → first page drawn (script idle, title visible) in a new context."""
+    server = common.start_server(script, data_dir)
+    page = browser.page(server.url)
+    page.goto(server.url + "/")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=TIMEOUT)
+    drawn = time.perf_counter()
+    page.context.close()
+    return {"total": drawn - server.started, "to_health": server.healthy - server.started,
+            "first_page": drawn - server.healthy}, server
+
+
+# ----------------------------------------------------------------------- the clicks
+
+
+class BareClicks:
+    def __init__(self, browser: Browser, server) -> None:
+        self.page = browser.page(server.url, shared=True)
+        self.page.goto(server.url + "/")
+        wait_idle(self.page)
+        self.flip = False
+
+    def slider(self) -> dict:
+        self.flip = not self.flip
+        return timed(self.page, lambda: slider_key(self.page, 0, self.flip))
+
+    def button(self) -> dict:
+        return timed(self.page, self.page.get_by_role("button", name="Press me").click)
+
+
+class StudioClicks:
+    """Couples are prepared in the server's own data file, then driven in the browser."""
+
+    def __init__(self, browser: Browser, server, store) -> None:
+        self.browser, self.server, self.store = browser, server, store
+        self.spec = common.safety_spec()
+        self.pages: dict[str, Page] = {}
+        self.flip = False
+        self.dialogue_events = 0
+        self.sealer = None
+        self.revealer = None
+
+    def _open(self, name: str, token: str, link: str) -> Page:
+        """The couple's link, then the sidebar link to ``link`` (as a couple gets there).
+
+        Not a deep link: on a server still warming up, a deep link can show Streamlit's
+        "page not found" notice over the page (the router registers the pages on its
+        first run), which would get in the way of the clicks.
+        """
+        page = self.pages.get(name)
+        if page is None:
+            page = self.pages[name] = self.browser.page(self.server.url, shared=True)
+        page.goto(f"{self.server.url}/?c={token}")
+        wait_idle(page)
+        after_rerun(page, page.get_by_role("link", name=link, exact=True).click)
+        return page
+
+    def _curtain(self, page: Page) -> None:
+        expect(page.get_by_role("heading", name=re.compile("Pass the laptop to"))).to_be_visible()
+        after_rerun(page, page.get_by_role("button", name="I'm ").first.click)
+
+    def slider_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        common.safety_run(self.store, couple, self.spec, "turn_a", 1)
+        page = self._open("slider", couple.token, SAFETY)
+        self._curtain(page)
+        expect(page.get_by_role("heading", name="Where you stand")).to_be_visible()
+
+    def slider(self) -> dict:
+        page = self.pages["slider"]
+        self.flip = not self.flip
+        return timed(page, lambda: slider_key(page, 0, self.flip))
+
+    def seal(self) -> dict:
+        """"Seal my answers" on a new round of one couple (the page follows the newest)."""
+        if self.sealer is None:
+            self.sealer = common.new_couple(self.store)
+            common.safety_run(self.store, self.sealer, self.spec, "turn_a", 4)
+            page = self._open("seal", self.sealer.token, SAFETY)
+        else:
+            common.safety_run(self.store, self.sealer, self.spec, "turn_a", 4)
+            page = self.pages["seal"]
+            after_rerun(page, page.get_by_role("link", name=SAFETY, exact=True).click)
+        self._curtain(page)
+        button = page.get_by_role("button", name="Seal my answers")
+        expect(button).to_be_visible()
+        return timed(page, button.click)
+
+    def reveal(self) -> dict:
+        """B's "I'm ready" opens the reveal (and, ``drawn``, its five charts are drawn).
+
+        One couple, one tab: before each sample their rounds are cleared from the
+        bench's data file and a new one waits at "ready?", so the page stays the same
+        size (no "earlier rounds") and needs no reload. The first sample, dropped as
+        warm-up, also loads Plotly into the tab.
+        """
+        if self.revealer is None:
+            self.revealer = common.new_couple(self.store)
+            common.safety_run(self.store, self.revealer, self.spec, "confirm_one_ready")
+            page = self._open("reveal", self.revealer.token, SAFETY)
+        else:
+            common.clear_safety_runs(self.store, self.revealer)
+            common.safety_run(self.store, self.revealer, self.spec, "confirm_one_ready")
+            page = self.pages["reveal"]
+            after_rerun(page, page.get_by_role("link", name=SAFETY, exact=True).click)
+        button = page.get_by_role("button", name="I'm ready to see it together")
+        expect(button).to_be_visible()
+        got = timed(page, button.click, selector=".js-plotly-plot", count=5)
+        expect(page.get_by_role("heading", name="What makes you feel safe — together")
+               ).to_be_visible()
+        return got
+
+    _STEPS = ("Not quite", "I've said it back")
+
+    def dialogue_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        common.dialogue(self.store, couple)
+        page = self._open("dialogue", couple.token, "Talk and listen")
+        for name in ("Yes, now is good", "I've said it", "I've said it back"):
+            button = page.get_by_role("button", name=name, exact=True)
+            expect(button).to_be_visible()
+            after_rerun(page, button.click)
+
+    def dialogue(self) -> dict:
+        """The next step's button (a mirror loop: "Not quite" ↔ "I've said it back").
+
+        The step timer redraws itself every second; those fragment runs finish with
+        another status, so only the full run the press caused ends the measurement.
+        """
+        page = self.pages["dialogue"]
+        name = self._STEPS[self.dialogue_events % 2]
+        self.dialogue_events += 1
+        button = page.get_by_role("button", name=name, exact=True)
+        expect(button).to_be_visible()
+        return timed(page, button.click)

@@ -1,0 +1,194 @@
+"""Shared pieces of the benchmark: statistics, servers, and couples in a given state.
+
+Everything runs on this computer: servers listen on 127.0.0.1 only, data lives in
+temporary folders (never ./data), and nothing is fetched from anywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+BARE = ROOT / "bench" / "bare_app.py"
+CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
+
+
+# ------------------------------------------------------------------------ statistics
+
+
+def median(xs: Sequence[float]) -> float:
+    return statistics.median(xs) if xs else math.nan
+
+
+def p95(xs: Sequence[float]) -> float:
+    """Nearest-rank 95th percentile (the largest value for fewer than 20 samples)."""
+    if not xs:
+        return math.nan
+    s = sorted(xs)
+    return s[max(0, math.ceil(0.95 * len(s)) - 1)]
+
+
+def ratio(a: float, b: float) -> float:
+    if not b or math.isnan(a) or math.isnan(b):
+        return math.nan
+    return a / b
+
+
+def ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def summary(samples: Sequence[float]) -> dict[str, float | int]:
+    """Median and p95 in milliseconds, and how many samples."""
+    return {"median_ms": round(ms(median(samples)), 2), "p95_ms": round(ms(p95(samples)), 2),
+            "n": len(samples)}
+
+
+# -------------------------------------------------------------------------- servers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    data_dir: Path
+    proc: subprocess.Popen
+    log: Path
+    started: float  # perf_counter when the process was started
+    healthy: float  # perf_counter when /_stcore/health first answered
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+
+
+def start_server(script: Path, data_dir: Path) -> Server:
+    """``streamlit run script`` on 127.0.0.1 (same flags as tests/e2e), data in data_dir."""
+    port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = data_dir / f"server-{script.stem}-{port}.log"
+    env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir)}
+    env.pop("STUDIO_DATABASE_URL", None)
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return Server(url, port, data_dir, proc, log, started,
+                                  time.perf_counter())
+        except OSError:
+            pass
+        time.sleep(0.02)  # polling a process start, not waiting for Streamlit in a page
+    proc.kill()
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+# ----------------------------------------------------------------- couples, prepared
+
+
+_SEQ = [0]
+
+
+def new_couple(store, stage: str = "ready"):
+    """A couple at ``stage`` (setup done by default)."""
+    _SEQ[0] += 1
+    n = _SEQ[0]
+    c = store.create_couple(name_a=f"Robin{n}", name_b=f"Sam{n}", color_a="blue",
+                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    if stage != c.stage:
+        store.update_couple(c.id, stage=stage)
+    return store.couple_by_token(c.token)
+
+
+def safety_spec():
+    from studio.exercises import load_catalog
+
+    return load_catalog().get("safety_map")
+
+
+def _answer_all(store, spec, run, p: str, shift: int):
+    from studio import safety_flow as flow
+    from studio import safety_service as svc
+
+    svc.save_text(store, spec, run, p, f"Time together and calm evenings ({p})")
+    for i, s in enumerate(spec.scales):
+        svc.save_position(store, run, p, flow.scale_item(s.key), (i * 3 + shift) % 11)
+        svc.save_position(store, run, p, flow.guess_item(s.key), (i * 5 + shift) % 11)
+    svc.save_needs(store, spec, run, p, [n.key for n in spec.needs[: spec.max_needs]])
+
+
+def safety_run(store, couple, spec, upto: str, section: int = 0):
+    """A safety-map round prepared up to ``upto``:
+
+    - "turn_a": partner A answering, at ``section`` (answers given before it);
+    - "confirm_one_ready": both sealed, A said "ready" (B's press opens the reveal);
+    - "reveal": both ready, the reveal open.
+    """
+    from studio import safety_service as svc
+
+    run = svc.start_run(store, couple.id)
+    if upto == "turn_a":
+        if section >= 4:
+            _answer_all(store, spec, run, "a", 2)
+        return svc.go_to_section(store, run, "a", section)
+    _answer_all(store, spec, run, "a", 2)
+    run = svc.seal(store, run, "a")
+    _answer_all(store, spec, run, "b", 7)
+    run = svc.seal(store, run, "b")
+    run = svc.confirm_ready(store, run, "a")
+    if upto == "reveal":
+        run = svc.confirm_ready(store, run, "b")
+    return run
+
+
+def clear_safety_runs(store, couple) -> None:
+    """Delete the couple's safety-map rounds (answers go with them): bench data only."""
+    from sqlalchemy import delete
+
+    from studio.store import safety_runs
+
+    with store.write() as conn:
+        conn.execute(delete(safety_runs).where(safety_runs.c.couple_id == couple.id))
+
+
+def dialogue(store, couple):
+    """A dialogue at "Is now a good time?" with a topic of their own."""
+    from studio import dialogue_service as dsvc
+
+    return dsvc.start(store, couple, variant="standard", first_sender="a",
+                      topic="How our Sunday evenings go", now=time.time())

@@ -1,0 +1,432 @@
+"""`make bench`: the studio measured against a bare Streamlit page, in the same run.
+
+    .venv/bin/python bench/run.py           # full run (under 5 minutes on 2 cores)
+    .venv/bin/python bench/run.py --quick   # smoke run for CI (under 2 minutes)
+
+Five parts (docs/PERFORMANCE.md says what each one measures and the targets):
+1. server-side reruns (AppTest), 2. click → updated screen in Chromium, 3. cold start,
+4. room results over 10 … 10,000 couples, 5. server memory per websocket session.
+
+Timings are printed and written to bench/results/latest.json; targets are shown,
+never enforced: the exit code is 0 whatever the numbers (1 only if a part crashed).
+Everything stays on this computer: servers on 127.0.0.1, data in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import timeit
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TARGETS = {"rerun_median": 2.0, "rerun_p95": 3.0, "click": 1.3, "cold": 1.5,
+           "room10k_ms": 200.0, "mb_per_session": 1.0}
+
+
+def log(*args) -> None:
+    print(*args, flush=True)
+
+
+def fmt(x: float | None, unit: str = "", nd: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{x:.{nd}f}{unit}"
+
+
+def mark(value: float | None, target: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return "ok" if value <= target else "MISSED"
+
+
+def plain_json(value):
+    """NaN (a ratio with nothing to compare) becomes null: the file stays strict JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_json(v) for v in value]
+    return value
+
+
+def machine() -> dict:
+    import psutil
+    import streamlit
+
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "streamlit": streamlit.__version__,
+        "platform": platform.platform(),
+        "load_avg_start": [round(x, 2) for x in os.getloadavg()],
+        # A fixed pure-Python loop, best of 5: compares this machine's speed with others'.
+        "calibration_us": round(min(timeit.repeat("sum(range(1000))", number=2000,
+                                                  repeat=5)) / 2000 * 1e6, 1),
+    }
+
+
+# ------------------------------------------------------------------------------ parts
+
+
+def part_apptest(tmp: Path, n: int, budget: float) -> dict:
+    data = tmp / "apptest"
+    data.mkdir()
+    os.environ["STUDIO_DATA_DIR"] = str(data)
+    os.environ.pop("STUDIO_DATABASE_URL", None)
+    from bench import apptest_bench
+    from studio.store import Store, default_database_url
+
+    store = Store(default_database_url())
+    try:
+        return apptest_bench.run(store, n, log=log, deadline=time.perf_counter() + budget)
+    finally:
+        store.dispose()
+
+
+def part_rooms(tmp: Path, reps: int) -> dict:
+    from bench import room_bench
+
+    data = tmp / "rooms"
+    data.mkdir()
+    return room_bench.run(data, reps, log=log)
+
+
+def part_browser(tmp: Path, plan: dict, end: float) -> dict:
+    """Cold starts, clicks and memory; ``end``: when the whole run should be over."""
+    from bench import browser_bench as bb
+    from bench import common, memory_bench
+    from studio.store import Store
+
+    out: dict = {"cold": {}, "clicks": {}, "memory": {}}
+    browser = bb.Browser()
+    servers: dict[str, object] = {}
+    try:
+        # 3. Cold starts, bare and studio in turns; the last server of each is kept.
+        cold: dict[str, list[dict]] = {"bare": [], "app": []}
+        t_cold = time.perf_counter()
+        for i in range(plan["cold_reps"]):
+            if i and time.perf_counter() - t_cold > plan["cold_budget"]:
+                log(f"  time is up: {i} cold starts each instead of {plan['cold_reps']}")
+                break
+            for kind, script, title in (("bare", common.BARE, "Bare page"),
+                                        ("app", common.APP, "Side by Side")):
+                old = servers.pop(kind, None)
+                if old is not None:
+                    old.stop()
+                res, servers[kind] = bb.cold_start(browser, script, tmp / f"{kind}-{i}", title)
+                cold[kind].append(res)
+        for kind, runs in cold.items():
+            out["cold"][kind] = {
+                part: round(common.median([r[part] for r in runs]), 3)
+                for part in ("total", "to_health", "first_page")
+            }
+            out["cold"][kind]["n"] = len(runs)
+        out["cold"]["ratio"] = round(common.ratio(out["cold"]["app"]["total"],
+                                                  out["cold"]["bare"]["total"]), 2)
+        log(f"  cold start: bare {out['cold']['bare']['total']:.2f} s, "
+            f"studio {out['cold']['app']['total']:.2f} s")
+
+        # 2. Clicks, all kinds in turns.
+        app_dir = servers["app"].data_dir
+        store = Store(f"sqlite:///{(app_dir / 'studio.db').resolve()}")
+        bare = bb.BareClicks(browser, servers["bare"])
+        app = bb.StudioClicks(browser, servers["app"], store)
+        kinds = {
+            "bare_slider": (bare.slider, None), "bare_button": (bare.button, None),
+            "safety_slider": (app.slider, app.slider_setup), "safety_seal": (app.seal, None),
+            "reveal": (app.reveal, None), "dialogue_step": (app.dialogue, app.dialogue_setup),
+        }
+        samples: dict[str, list[float]] = {k: [] for k in kinds}
+        samples["reveal_charts"] = []
+        messages: dict[str, list[float]] = {k: [] for k in kinds}
+        skipped: dict[str, str] = {}
+        t_setup = time.perf_counter()
+        for name, (_, setup) in kinds.items():
+            if setup is None:
+                continue
+            try:
+                setup()
+            except Exception as exc:
+                skipped[name] = f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
+                log(f"  skipped {name}: {skipped[name]}")
+        log(f"  pages opened: {time.perf_counter() - t_setup:.1f} s")
+        failures: dict[str, int] = {}
+        t_clicks = time.perf_counter()
+        deadline = min(t_clicks + plan["click_budget"], end - plan["memory_reserve"])
+        clicks, warm = plan["clicks"], plan["click_warmup"]
+        for i in range(clicks + warm):  # the warm-up rounds are dropped
+            may_stop = i >= plan["click_min"] + warm
+            if may_stop and time.perf_counter() > deadline:
+                log(f"  time is up: {i - warm} rounds of clicks instead of {clicks}")
+                break
+            for name, (fn, _) in kinds.items():
+                if name in skipped or (may_stop and time.perf_counter() > deadline):
+                    continue
+                try:
+                    got = fn()
+                except Exception as exc:  # a timeout on a busy machine: try again next round
+                    failures[name] = failures.get(name, 0) + 1
+                    why = f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
+                    log(f"  {name}: no sample this round ({why})")
+                    if failures[name] >= 3:
+                        skipped[name] = why
+                    continue
+                if i < warm:
+                    continue
+                samples[name].append(got["screen"])
+                messages[name].append(got["message"])
+                if "drawn" in got:
+                    samples["reveal_charts"].append(got["drawn"])
+        log(f"  clicks: {time.perf_counter() - t_clicks:.1f} s")
+        base = {"slider": samples["bare_slider"], "button": samples["bare_button"]}
+        for name, xs in samples.items():
+            row: dict = common.summary(xs)
+            if messages.get(name):
+                row["message_median_ms"] = round(common.ms(common.median(messages[name])), 1)
+            if not name.startswith("bare"):
+                against = "slider" if "slider" in name else "button"
+                row["compared_with"] = f"bare {against}"
+                row["ratio_median"] = round(common.ratio(common.median(xs),
+                                                         common.median(base[against])), 2)
+            key = "reveal" if name == "reveal_charts" else name
+            if key in skipped:
+                row["skipped" if not xs else "note"] = skipped[key]
+            if failures.get(key):
+                row["failed_rounds"] = failures[key]
+            out["clicks"][name] = row
+        for page in [*app.pages.values(), bare.page]:
+            page.close()
+
+        # 5. Memory: websocket sessions, each its own couple on "Our space".
+        t_mem = time.perf_counter()
+        sessions = plan["sessions"]
+        couples = [common.new_couple(store) for _ in range(sessions + 3)]
+        pages = [("our-space", f"c={c.token}") for c in couples]
+        for kind, todo in (("bare", [("", "")] * (sessions + 3)), ("app", pages)):
+            srv = servers[kind]
+            out["memory"][kind] = memory_bench.run(srv.proc.pid, srv.port, todo[:3], todo[3:])
+        out["memory"]["per_session_mb"] = out["memory"]["app"]["per_session_mb"]
+
+        # New sessions one at a time over the websocket: the server's part of opening a
+        # page, without the browser's (on a busy machine the browser's share is large).
+        revealed = common.new_couple(store)
+        common.safety_run(store, revealed, common.safety_spec(), "reveal")
+        reps = plan["latency_reps"]
+        bare_port, app_port = servers["bare"].port, servers["app"].port
+        lat = memory_bench.latency({
+            "bare": (bare_port, "", ""), "welcome": (app_port, "", ""),
+            "our_space": (app_port, *pages[0]),
+            "reveal": (app_port, "safety-map", f"c={revealed.token}"),
+        }, reps)
+        out["new_session"] = {}
+        for name, xs in lat.items():
+            row = common.summary(xs)
+            if name != "bare":
+                row["ratio_median"] = round(common.ratio(common.median(xs),
+                                                         common.median(lat["bare"])), 2)
+            out["new_session"][name] = row
+        store.dispose()
+        log(f"  memory and new sessions: {time.perf_counter() - t_mem:.1f} s")
+        out["foreign_requests"] = browser.guard.foreign[:10]
+        return out
+    finally:
+        for srv in servers.values():
+            srv.stop()
+        browser.close()
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def headline(res: dict) -> dict:
+    h: dict = {}
+    pages = {k: v for k, v in res.get("apptest", {}).get("pages", {}).items()
+             if "ratio_median" in v}
+    if pages:
+        worst = max(pages, key=lambda k: pages[k]["ratio_median"])
+        worst95 = max(pages, key=lambda k: pages[k]["ratio_p95"])
+        h["rerun_median"], h["rerun_median_worst"] = pages[worst]["ratio_median"], worst
+        h["rerun_p95"], h["rerun_p95_worst"] = pages[worst95]["ratio_p95"], worst95
+    clicks = {k: v for k, v in res.get("browser", {}).get("clicks", {}).items()
+              if "ratio_median" in v and k != "reveal_charts" and v.get("n")}
+    if clicks:
+        worst = max(clicks, key=lambda k: clicks[k]["ratio_median"])
+        h["click"], h["click_worst"] = clicks[worst]["ratio_median"], worst
+    cold = res.get("browser", {}).get("cold", {})
+    if "ratio" in cold:
+        h["cold"] = cold["ratio"]
+    room = res.get("rooms", {}).get("sizes", {}).get("10000")
+    if room:
+        h["room10k_ms"] = room["compute_render_ms"]
+        h["room10k_with_load_ms"] = room["total_ms"]
+    mem = res.get("browser", {}).get("memory", {})
+    if "per_session_mb" in mem:
+        h["mb_per_session"] = mem["per_session_mb"]
+    return h
+
+
+def print_report(res: dict) -> None:
+    at = res.get("apptest")
+    if at:
+        b = at["baseline"]
+        log("\n1. Server-side rerun (AppTest), ms — bare page rerun: median "
+            f"{b['rerun']['median_ms']:.1f}, p95 {b['rerun']['p95_ms']:.1f}")
+        log(f"   {'interaction':34} {'median':>8} {'p95':>8} {'× med':>6} {'× p95':>6}  targets "
+            f"≤{TARGETS['rerun_median']}× / ≤{TARGETS['rerun_p95']}×")
+        for row in at["pages"].values():
+            if "skipped" in row:
+                log(f"   {row['what']:34} skipped: {row['skipped']}")
+                continue
+            log(f"   {row['what']:34} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} "
+                f"{row['ratio_median']:6.2f} {row['ratio_p95']:6.2f}  "
+                f"{mark(row['ratio_median'], TARGETS['rerun_median'])}"
+                f"/{mark(row['ratio_p95'], TARGETS['rerun_p95'])}")
+    br = res.get("browser")
+    if br:
+        log(f"\n2. Click → updated screen (Chromium), ms — target ≤{TARGETS['click']}×")
+        log(f"   {'interaction':22} {'median':>8} {'p95':>8} {'msg':>8} {'× med':>7}"
+            "  (msg: median until the script_finished message arrived)")
+        for name, row in br["clicks"].items():
+            if "skipped" in row:
+                log(f"   {name:22} skipped: {row['skipped']}")
+                continue
+            ratio = row.get("ratio_median")
+            log(f"   {name:22} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} "
+                f"{fmt(row.get('message_median_ms'), '', 1):>8} "
+                f"{fmt(ratio, '×', 2):>7}  {row.get('compared_with', '')}"
+                + ("  (with charts drawn: not in the headline)" if name == "reveal_charts"
+                   else f"  {mark(ratio, TARGETS['click'])}" if ratio is not None else ""))
+        c = br["cold"]
+        log(f"\n3. Cold start (process → first page drawn), s — target ≤{TARGETS['cold']}×")
+        for kind in ("bare", "app"):
+            log(f"   {kind:6} total {c[kind]['total']:.2f}  (server up {c[kind]['to_health']:.2f}"
+                f" + first page {c[kind]['first_page']:.2f}), n={c[kind]['n']}")
+        log(f"   ratio {c['ratio']:.2f}×  {mark(c['ratio'], TARGETS['cold'])}")
+    rooms = res.get("rooms")
+    if rooms:
+        log(f"\n4. Room results, ms — target: compute + render for 10,000 ≤ "
+            f"{TARGETS['room10k_ms']:.0f} ms")
+        for n, row in rooms["sizes"].items():
+            log(f"   {int(n):>6,} couples  compute {row['compute_ms']:7.1f} + render "
+                f"{row['render_ms']:6.1f} = {row['compute_render_ms']:7.1f}   load from the "
+                f"store {row['load_ms']:7.1f}, all {row['total_ms']:7.1f} "
+                f"(p95 {row['total_p95_ms']:.1f})")
+        for what, label in (("compute_render_ms", "compute + render"), ("total_ms", "all")):
+            log(f"   growth per 10× ({label}): " + ", ".join(
+                f"{k} {v}×" for k, v in rooms["growth_per_10x"][what].items()))
+    if br:
+        log(f"\n5. Memory per websocket session, MB — target ≤{TARGETS['mb_per_session']}")
+        for kind in ("bare", "app"):
+            m = br["memory"][kind]
+            log(f"   {kind:6} {m['sessions']} sessions: RSS {m['rss_before_mb']} → "
+                f"{m['rss_after_mb']} MB = {m['per_session_mb']:.3f} MB/session "
+                f"(all open in {m['open_all_s']} s)")
+        ns = br.get("new_session")
+        if ns:
+            log("\n5b. A new session's first page over the websocket (server only, one at a "
+                "time), ms")
+            for name, row in ns.items():
+                log(f"   {name:12} median {row['median_ms']:7.1f}  p95 {row['p95_ms']:7.1f}"
+                    + (f"  {row['ratio_median']:.2f}× bare" if "ratio_median" in row else ""))
+        if br.get("foreign_requests"):
+            log(f"   WARNING: the browser asked other hosts: {br['foreign_requests']}")
+
+
+def bench_line(h: dict) -> str:
+    room = h.get("room10k_ms")
+    return (f"bench: rerun {fmt(h.get('rerun_median'), 'x')} p95 {fmt(h.get('rerun_p95'), 'x')}"
+            f" | click {fmt(h.get('click'), 'x')} | cold {fmt(h.get('cold'), 'x')}"
+            f" | room10k {'–' if room is None else f'{room:.0f}ms'}"
+            f" | {fmt(h.get('mb_per_session'), 'MB', 2)}/session")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="a smoke run (CI)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    ap.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    ap.add_argument("--only", default="", help="comma list: apptest,rooms,browser")
+    args = ap.parse_args(argv)
+    quick = args.quick
+    plan = {  # counts, and time budgets in seconds (a slow machine takes fewer samples)
+        "total_budget": 110 if quick else 280,
+        "apptest_n": 3 if quick else 25,
+        "apptest_budget": 15 if quick else 70,
+        "room_reps": 2 if quick else 5,
+        "cold_reps": 1 if quick else 3,
+        "cold_budget": 0 if quick else 35,
+        "clicks": 1 if quick else 15,
+        "click_warmup": 0 if quick else 1,  # quick: first clicks count (lazy loads and all)
+        "click_min": 1 if quick else 2,
+        "click_budget": 10 if quick else 60,
+        "memory_reserve": 15 if quick else 45,
+        "sessions": 10 if quick else 100,
+        "latency_reps": 2 if quick else 7,
+    }
+    only = set(filter(None, args.only.split(",")))
+    started = time.perf_counter()
+    res: dict = {"quick": quick, "plan": plan, "machine": machine(), "targets": TARGETS,
+                 "errors": {}}
+    tmp = Path(tempfile.mkdtemp(prefix="sbs-bench-"))
+    log(f"Side by Side benchmark ({'quick' if quick else 'full'}) — data in {tmp}")
+    parts = [
+        ("apptest", "1. server-side reruns (AppTest)",
+         lambda: part_apptest(tmp, plan["apptest_n"], plan["apptest_budget"])),
+        ("rooms", "4. room results", lambda: part_rooms(tmp, plan["room_reps"])),
+        ("browser", "3. cold start, 2. clicks, 5. memory",
+         lambda: part_browser(tmp, plan, started + plan["total_budget"])),
+    ]
+    try:
+        for key, title, fn in parts:
+            if only and key not in only:
+                continue
+            t0 = time.perf_counter()
+            log(f"[{title}] …")
+            try:
+                res[key] = fn()
+            except Exception as exc:
+                res["errors"][key] = f"{type(exc).__name__}: {exc}"
+                log(f"  FAILED: {res['errors'][key]}")
+                traceback.print_exc()
+            res.setdefault("seconds", {})[key] = round(time.perf_counter() - t0, 1)
+            log(f"  done in {time.perf_counter() - t0:.1f} s")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    res["headline"] = headline(res)
+    res["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+    res["seconds_total"] = round(time.perf_counter() - started, 1)
+    print_report(res)
+    res["line"] = bench_line(res["headline"])
+    skipped = [name for part in ("apptest", "browser")
+               for name, row in res.get(part, {}).get("pages" if part == "apptest" else "clicks",
+                                                       {}).items() if "skipped" in row]
+    res["skipped"] = skipped
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(plain_json(res), indent=2, ensure_ascii=False,
+                              allow_nan=False) + "\n")
+    if skipped:
+        log(f"\nWARNING: not measured (see above), so not in the line below: {skipped}")
+    log(f"\n{len(res['errors'])} part(s) failed; results in {out}; "
+        f"took {res['seconds_total']:.0f} s")
+    log(res["line"])
+    return 1 if res["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
