@@ -7,14 +7,14 @@ from pathlib import Path
 import streamlit as st
 
 from studio import services
-from studio.ui import context, layout, theme
+from studio.ui import context, layout, room_banner, theme
 from studio.ui.partner import label
 
 st.set_page_config(
     page_title="Side by Side",
     page_icon=str(Path(__file__).parent / "studio" / "assets" / "icon.png"),
     layout="wide" if context.projector() else "centered",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # collapsed on phones (couples joining a workshop)
     menu_items={"Get help": None, "Report a bug": None, "About": "Side by Side: a calm "
                 "studio for two. Everything stays on this computer."},
 )
@@ -44,7 +44,8 @@ page = st.navigation(
 
 projector = context.projector()
 theme.apply(projector=projector)
-couple = context.current_couple() if context.token() else None
+store_problem = context.store_problem()  # None, or why the data file can't be opened
+couple = context.current_couple() if context.token() and store_problem is None else None
 
 with st.sidebar:
     st.markdown("### Side by Side")
@@ -59,7 +60,7 @@ with st.sidebar:
         st.page_link(p, query_params=params)
     st.divider()
     show_pause = couple is not None and couple.paused_at is None
-    if show_pause and page.url_path != "resources" and st.button(
+    if show_pause and page.url_path not in ("resources", "your-data") and st.button(
         "We need a break", icon=":material/pause_circle:", key="nav_pause",
         help="Stop here for a while. Everything is kept.", width="stretch",
     ):
@@ -75,6 +76,9 @@ with st.sidebar:
         st.rerun()
     st.caption("Not therapy. Everything stays on this computer.")
 
+if store_problem is not None and page.url_path != "resources":
+    context.store()  # says which file can't be opened, then stops (help stays reachable)
+
 on_break = (
     couple is not None
     and couple.paused_at is not None
@@ -83,5 +87,9 @@ on_break = (
 )
 if on_break:
     layout.break_screen(couple)
+elif projector and room_banner.private_page(page.url_path):
+    room_banner.kept_off_projector()  # a couple's answers never go to a big screen
 else:
+    if not projector:
+        room_banner.show(couple, page.url_path)  # the workshop the couple joined, if any
     page.run()

@@ -462,20 +462,21 @@ def room_results(
     keys = tuple(dict.fromkeys(scale_keys))
     width = POSITION_MAX - POSITION_MIN + 1
     gap_counts: dict[str, list[int]] = {key: [0] * width for key in keys}
+    per_key = tuple(gap_counts.items())  # (key, its counts): no dict lookup per couple
     need_people: dict[str, int] = {}
     needs_couples = 0
     for share in shares:
         if not isinstance(share, CoupleShare):
             raise TypeError("room_results takes CoupleShare values only")
         pa, pb = share.positions_a, share.positions_b
-        for key in keys:
+        for key, counts in per_key:
             a = pa.get(key)
             if a is None:
                 continue
             b = pb.get(key)
             if b is None:
                 continue
-            gap_counts[key][a - b if a >= b else b - a] += 1
+            counts[a - b if a >= b else b - a] += 1
         if share.needs_a or share.needs_b:
             needs_couples += 1
             for need in share.needs_a:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -255,6 +256,19 @@ def _describe(url: str) -> str:
     return "the database " + url.split("@")[-1]  # never show a password
 
 
+def _set_wal(cur: Any, attempts: int = 100) -> None:
+    """Switch to WAL. On a brand-new file that several processes open at the same moment,
+    SQLite reports "database is locked" at once instead of waiting: try again briefly."""
+    for attempt in range(attempts):
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 + 0.01 * min(attempt, 10))
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -293,7 +307,7 @@ class Store:
             cur.execute("PRAGMA busy_timeout = 30000")
             cur.execute("PRAGMA foreign_keys = ON")
             cur.execute("PRAGMA secure_delete = ON")
-            cur.execute("PRAGMA journal_mode = WAL")
+            _set_wal(cur)
             cur.execute("PRAGMA synchronous = NORMAL")
             cur.close()
 
@@ -518,6 +532,21 @@ class Store:
                         ],
                     }
                 )
+            # Workshops the couple joined, and what they shared with the room.
+            shares = {
+                s["room_id"]: json.loads(s["share"])
+                for s in conn.execute(
+                    select(room_shares).where(room_shares.c.couple_id == couple_id)
+                ).mappings()
+            }
+            out["workshops"] = [
+                {"room": m["code"], "joined_at": m["joined_at"], "shared": shares.get(m["room_id"])}
+                for m in conn.execute(
+                    select(rooms.c.code, room_members.c.room_id, room_members.c.joined_at)
+                    .join(rooms, rooms.c.id == room_members.c.room_id)
+                    .where(room_members.c.couple_id == couple_id)
+                ).mappings()
+            ]
         return out
 
     # -- safety map runs ------------------------------------------------------------------
@@ -742,3 +771,229 @@ class Store:
             self.version()
         except OperationalError as exc:
             raise StoreUnavailable(f"We couldn't read {_describe(self.url)}: {exc.orig}") from None
+
+    # -- rooms ----------------------------------------------------------------------------
+    # Workshop rooms (migration 4). Plain dicts in and out; the rules live in studio.room
+    # and studio.room_service. A room's facilitator secret is kept only as a hash, and no
+    # method here returns it. Nothing returns one couple's share with its couple.
+
+    _ROOM_COLUMNS = tuple(c for c in rooms.c if c.name != "secret")
+
+    def create_room(
+        self,
+        *,
+        code: str,
+        secret_hash: str,
+        script_id: str,
+        phase: str,
+        min_group: int,
+        now: float,
+    ) -> int | None:
+        """Insert an open room; None when the code (or secret) is taken already."""
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with self.write() as conn:
+                result = conn.execute(
+                    insert(rooms).values(
+                        code=code, secret=secret_hash, script_id=script_id, phase=phase,
+                        phase_started_at=now, min_group=min_group, created_at=now,
+                    )
+                )
+                return int(result.inserted_primary_key[0])
+        except IntegrityError:
+            return None
+
+    def _room_where(self, *where: Any) -> dict[str, Any] | None:
+        with self.read() as conn:
+            row = conn.execute(select(*self._ROOM_COLUMNS).where(*where)).mappings().first()
+        return None if row is None else dict(row)
+
+    def room(self, room_id: int) -> dict[str, Any] | None:
+        return self._room_where(rooms.c.id == room_id)
+
+    def room_by_code(self, code: str) -> dict[str, Any] | None:
+        return self._room_where(rooms.c.code == code)
+
+    def room_by_secret_hash(self, secret_hash: str) -> dict[str, Any] | None:
+        return self._room_where(rooms.c.secret == secret_hash)
+
+    def _update_open_room(self, room_id: int, **values: Any) -> bool:
+        with self.write() as conn:
+            changed = conn.execute(
+                update(rooms)
+                .where(rooms.c.id == room_id, rooms.c.closed_at.is_(None))
+                .values(**values)
+            ).rowcount
+        return bool(changed)
+
+    def set_room_phase(self, room_id: int, phase: str, now: float) -> bool:
+        """Move an open room to ``phase``; a running room timer stops with the old phase."""
+        return self._update_open_room(
+            room_id, phase=phase, phase_started_at=now, timer_started_at=None, timer_seconds=None
+        )
+
+    def set_room_timer(self, room_id: int, started_at: float | None, seconds: float | None) -> bool:
+        return self._update_open_room(room_id, timer_started_at=started_at, timer_seconds=seconds)
+
+    def save_room_results(self, room_id: int, results: Mapping[str, Any], now: float) -> bool:
+        return self._update_open_room(room_id, results=_dumps(dict(results)),
+                                      results_released_at=now)
+
+    def close_room(self, room_id: int, now: float) -> bool:
+        return self._update_open_room(room_id, closed_at=now, timer_started_at=None,
+                                      timer_seconds=None)
+
+    def add_room_member(self, room_id: int, couple_id: int, now: float) -> None:
+        """Join; joining again changes nothing."""
+        with self.write() as conn:
+            known = conn.execute(
+                select(room_members.c.room_id).where(
+                    room_members.c.room_id == room_id, room_members.c.couple_id == couple_id
+                )
+            ).first()
+            if known is None:
+                conn.execute(
+                    insert(room_members).values(room_id=room_id, couple_id=couple_id,
+                                                joined_at=now, done_phases="[]")
+                )
+
+    def leave_room(self, room_id: int, couple_id: int) -> None:
+        """Take the couple out of the room, with their share."""
+        with self.write() as conn:
+            for table in (room_shares, room_members):
+                conn.execute(
+                    delete(table).where(table.c.room_id == room_id, table.c.couple_id == couple_id)
+                )
+
+    def rooms_of_couple(self, couple_id: int) -> list[dict[str, Any]]:
+        """The couple's rooms, last joined first: room fields + joined_at, done_phases."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(*self._ROOM_COLUMNS, room_members.c.joined_at, room_members.c.done_phases)
+                .join(room_members, room_members.c.room_id == rooms.c.id)
+                .where(room_members.c.couple_id == couple_id)
+                .order_by(room_members.c.joined_at.desc(), rooms.c.id.desc())
+            ).mappings().all()
+        return [{**r, "done_phases": json.loads(r["done_phases"])} for r in rows]
+
+    def mark_phase_done(self, room_id: int, couple_id: int, phase: str) -> bool:
+        """Add ``phase`` to the couple's finished phases; False if they are not a member."""
+        with self.write() as conn:
+            raw = conn.execute(
+                select(room_members.c.done_phases).where(
+                    room_members.c.room_id == room_id, room_members.c.couple_id == couple_id
+                )
+            ).scalar()
+            if raw is None:
+                return False
+            done = json.loads(raw)
+            if phase not in done:
+                conn.execute(
+                    update(room_members)
+                    .where(room_members.c.room_id == room_id,
+                           room_members.c.couple_id == couple_id)
+                    .values(done_phases=_dumps([*done, phase]))
+                )
+        return True
+
+    def room_counts(self, room_id: int) -> dict[str, Any]:
+        """Counts only: couples joined, couples done per phase, couples who shared."""
+        with self.read() as conn:
+            done_lists = conn.execute(
+                select(room_members.c.done_phases).where(room_members.c.room_id == room_id)
+            ).scalars().all()
+            shared = conn.execute(
+                select(func.count()).select_from(room_shares)
+                .where(room_shares.c.room_id == room_id)
+            ).scalar() or 0
+        done: dict[str, int] = {}
+        for raw in done_lists:
+            for phase in set(json.loads(raw)):
+                done[phase] = done.get(phase, 0) + 1
+        return {"joined": len(done_lists), "done": done, "shared": int(shared)}
+
+    def save_room_share(
+        self, room_id: int, couple_id: int, share: Mapping[str, Any], now: float
+    ) -> None:
+        """Insert or replace the couple's share (positions and need keys only)."""
+        payload = _dumps(dict(share))
+        with self.write() as conn:
+            changed = conn.execute(
+                update(room_shares)
+                .where(room_shares.c.room_id == room_id, room_shares.c.couple_id == couple_id)
+                .values(share=payload, shared_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(room_shares).values(room_id=room_id, couple_id=couple_id,
+                                               share=payload, shared_at=now)
+                )
+
+    def has_shared(self, room_id: int, couple_id: int) -> bool:
+        with self.read() as conn:
+            return conn.execute(
+                select(room_shares.c.room_id).where(
+                    room_shares.c.room_id == room_id, room_shares.c.couple_id == couple_id
+                )
+            ).first() is not None
+
+    def room_share_values(self, room_id: int) -> list[dict[str, Any]]:
+        """Every share of the room as JSON data, without couple ids (for aggregates only)."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(room_shares.c.share).where(room_shares.c.room_id == room_id)
+            ).scalars().all()
+        return [json.loads(r) for r in rows]
+
+    def record_join_failure(self, clients: list[str], now: float, forget_before: float) -> None:
+        """Note one failed join for each key in ``clients``; drop notes older than
+        ``forget_before`` (for everyone) in the same transaction."""
+        with self.write() as conn:
+            conn.execute(delete(join_attempts).where(join_attempts.c.at < forget_before))
+            for client in clients:
+                conn.execute(insert(join_attempts).values(client=client[:80], at=now))
+
+    def join_failures(self, client: str, since: float) -> list[float]:
+        with self.read() as conn:
+            return [
+                float(t)
+                for t in conn.execute(
+                    select(join_attempts.c.at).where(
+                        join_attempts.c.client == client[:80], join_attempts.c.at >= since
+                    )
+                ).scalars()
+            ]
+
+    def purge_expired_rooms(
+        self,
+        now: float | None = None,
+        retention_hours: float | Mapping[str, float] = 24.0,
+        *,
+        default_hours: float = 24.0,
+    ) -> int:
+        """Delete rooms past their retention (members, shares and results go with them by
+        cascade), then scrub the file. ``retention_hours`` is one number for every room
+        or a mapping script id -> hours (other scripts: ``default_hours``). Returns how
+        many rooms were deleted; a cheap read when none are due."""
+        from studio.room import is_expired
+
+        now = time.time() if now is None else now
+        with self.read() as conn:
+            rows = conn.execute(
+                select(rooms.c.id, rooms.c.script_id, rooms.c.created_at, rooms.c.closed_at)
+            ).all()
+        due = []
+        for room_id, script_id, created_at, closed_at in rows:
+            if isinstance(retention_hours, Mapping):
+                hours = retention_hours.get(script_id, default_hours)
+            else:
+                hours = retention_hours
+            if is_expired(created_at, closed_at, now, hours):
+                due.append(room_id)
+        if not due:
+            return 0
+        with self.write() as conn:
+            conn.execute(delete(rooms).where(rooms.c.id.in_(due)))
+        self.scrub()
+        return len(due)

@@ -6,10 +6,12 @@ memory, so a reload, a bookmark or a second tab resumes exactly where they were.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from studio import exercises
 from studio.exercises import Catalog, load_catalog
 from studio.store import Couple, Store, StoreUnavailable, default_database_url
 
@@ -50,10 +52,37 @@ def store() -> Store:
         raise  # for type checkers; st.stop() never returns
 
 
-@st.cache_data(show_spinner=False, ttl=5)
+def store_problem() -> str | None:
+    """Why the data can't be opened (a sentence for people), or None. Draws nothing."""
+    try:
+        _store(default_database_url())
+    except StoreUnavailable as exc:
+        return str(exc)
+    return None
+
+
+def _files_signature(directory: str) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every exercise file (a few ``stat`` calls)."""
+    out = []
+    for path in sorted(Path(directory).glob("*.toml")):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        out.append((path.name, info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _catalog(directory: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
+    return load_catalog(directory)
+
+
 def catalog() -> Catalog:
-    """Exercise files, re-read at most every few seconds (content, never user data)."""
-    return load_catalog()
+    """Exercise files, parsed once and re-read as soon as one changes (content, never
+    user data). Shared between sessions, not copied: treat it as read-only."""
+    directory = str(exercises.EXERCISES_DIR)
+    return _catalog(directory, _files_signature(directory))
 
 
 def token() -> str | None:

@@ -14,7 +14,9 @@ _BASE_CSS = """
   .sbs-chip { font-weight: 600; white-space: nowrap; }
   .sbs-chip .sbs-glyph { font-size: 1.15em; margin-right: .35em; }
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
-  [data-testid="stWidgetLabel"] small, [data-testid="stTooltipIcon"] { color: #4A5160 !important; opacity: 1 !important; }
+  [data-testid="stWidgetLabel"] small, [data-testid="stTooltipIcon"] {
+    color: #4A5160 !important; opacity: 1 !important;
+  }
   h2 { font-size: 1.55rem !important; padding-top: 1.1rem !important; }
   .sbs-where { color: #4A5160; font-size: .95rem; letter-spacing: .01em; }
   [data-testid="stText"] { white-space: pre-wrap; word-break: break-word; }
@@ -26,19 +28,49 @@ _BASE_CSS = """
 
 _PROJECTOR_CSS = """
 <style>
-  html, body, [data-testid="stAppViewContainer"] { font-size: 24px; }
-  .block-container { max-width: 100%; padding: 1.2rem 2.5rem 1rem 2.5rem; }
+  /* One scale for the whole screen: 24 px type at 1280 wide, 36 px at 1920, never
+     below 24 px. Everything in rem grows with it, so a page that fits 1280×720 also
+     fits 1920×1080. No header, no sidebar: only what the room should read. */
+  html { font-size: max(24px, 1.875vw) !important; }
+  body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    background: #FFFFFF !important; color: #000000 !important;
+  }
+  header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stDecoration"],
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {
+    display: none !important;
+  }
+  .block-container, [data-testid="stMainBlockContainer"] {
+    max-width: 100% !important; padding: .6rem 1.6rem .6rem 1.6rem !important;
+  }
+  [data-testid="stVerticalBlock"] { gap: .5rem; }
   [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
-  [data-testid="stText"], label, button p { font-size: 24px !important; }
-  h1 { font-size: 56px !important; } h2 { font-size: 44px !important; }
-  h3 { font-size: 34px !important; }
-  [data-testid="stAppViewContainer"] { background: #FFFFFF; color: #000000; }
-  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-  [data-testid="stMetricValue"] { font-size: 72px !important; }
+  [data-testid="stText"], label, button p, input, [data-testid="stTable"] td,
+  [data-testid="stTable"] th { font-size: 1rem !important; line-height: 1.4; }
+  h1 { font-size: 2.3rem !important; line-height: 1.15 !important;
+       padding: .1rem 0 .35rem 0 !important; color: #000000 !important; }
+  h2 { font-size: 1.7rem !important; padding-top: .3rem !important; color: #000000 !important; }
+  h3 { font-size: 1.3rem !important; color: #000000 !important; }
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
-  [data-testid="stWidgetLabel"] small, [data-testid="stTooltipIcon"] { color: #4A5160 !important; opacity: 1 !important; }
-  h2 { font-size: 1.55rem !important; padding-top: 1.1rem !important; }
-  .sbs-where { color: #000000; font-size: 24px; }
+  [data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p,
+  [data-testid="stWidgetLabel"] small, [data-testid="stTooltipIcon"] {
+    font-size: max(24px, .85rem) !important; color: #1F2430 !important; opacity: 1 !important;
+  }
+  [data-testid="stMetricValue"],
+  [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
+    font-size: 2.2rem !important; line-height: 1.15 !important; color: #000000 !important;
+  }
+  .sbs-where { color: #000000; font-size: 1rem; }
+  [data-testid="stTable"] td, [data-testid="stTable"] th { color: #000000 !important; }
+  /* The big screen never dims while a part of it refreshes. */
+  [data-stale="true"] { opacity: 1 !important; transition: none !important; }
+  /* The workshop room on the big screen. */
+  .st-key-proj_text p { font-size: 1.5rem !important; line-height: 1.42 !important; }
+  .st-key-proj_text_long p { font-size: 1.2rem !important; line-height: 1.4 !important; }
+  .st-key-proj_text_xlong p { font-size: 1rem !important; line-height: 1.35 !important; }
+  .st-key-room_code h3 {
+    font-size: 2.1rem !important; letter-spacing: .08em; padding: 0 !important;
+  }
+  img.sbs-qr { max-width: 19vw !important; }
 </style>
 """
 

@@ -1,0 +1,591 @@
+"""Workshop rooms with the store: create and run a room, join it, follow it, share, release.
+
+Pure (no Streamlit): pages call these and show what comes back. The rules themselves
+(codes, attempt limits, timers, the minimum group, batched releases) live in
+:mod:`studio.room`; everything a room is lives in the store, so two server processes
+sharing one database behave the same.
+
+Who may do what:
+
+* **the facilitator** is whoever holds the room's secret (the ``?room=`` link). The
+  store keeps only its SHA-256, so a copy of the data file cannot run a room. Every
+  facilitator action takes the secret and raises :class:`NotFacilitator` without it;
+* **a couple** joins with the short code on the big screen. The code lets them into the
+  room only: what they see is the room's phase and timer, never another couple's data.
+  Wrong codes are counted per couple (a hash of the couple's token, never the token)
+  and per code prefix (the first three characters, so a guesser who keeps making new
+  couples is slowed too), and checked with :func:`studio.room.check_attempts`;
+* **the projector** gets counts and released aggregates only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+
+from studio import room as core
+from studio.exercises import Catalog
+from studio.room import AttemptPolicy, CoupleShare, RoomResults, RoomScript
+from studio.store import Couple, Store
+
+ENV_RETENTION = "STUDIO_ROOM_RETENTION_HOURS"
+DEFAULT_RETENTION_HOURS = 24.0
+MAX_TIMER_MINUTES = 240
+
+# Five wrong codes within a minute from one couple: wait a minute.
+JOIN_POLICY = AttemptPolicy(max_attempts=5, window_seconds=60.0, lockout_seconds=60.0)
+# Many wrong codes that start like one room's code, from anyone: wait a minute too.
+PREFIX_POLICY = AttemptPolicy(max_attempts=20, window_seconds=60.0, lockout_seconds=60.0)
+PREFIX_LENGTH = 3
+_ATTEMPT_MEMORY = max(p.window_seconds + p.lockout_seconds for p in (JOIN_POLICY, PREFIX_POLICY))
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+class RoomError(Exception):
+    """Something a person can fix or wait out. ``str()`` is a sentence for them."""
+
+
+class NotFacilitator(RoomError):
+    """The link used does not hold this room's secret."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or "Only the facilitator's own link can run this room, and this one doesn't "
+            "match. Open the link you kept when you created the room, or start a new room."
+        )
+
+
+class RoomClosed(RoomError):
+    def __init__(self) -> None:
+        super().__init__("This room is closed, so nothing more can change in it.")
+
+
+class NotInRoom(RoomError):
+    def __init__(self) -> None:
+        super().__init__(
+            "You're not in an open workshop right now, so there's nothing to share with."
+        )
+
+
+class JoinRefused(RoomError):
+    """A join that did not work: ``reason`` is malformed, unknown, blocked or closed."""
+
+    def __init__(self, reason: str, message: str, retry_after: float = 0.0):
+        super().__init__(message)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def wait_words(seconds: float) -> str:
+    whole = max(1, int(-(-seconds // 1)))
+    return f"{whole} second{'s' if whole != 1 else ''}"
+
+
+# ------------------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """A room as everyone may know it (no secret in here)."""
+
+    id: int
+    code: str
+    script_id: str
+    phase: str
+    phase_started_at: float
+    timer_started_at: float | None
+    timer_seconds: float | None
+    min_group: int
+    results: RoomResults | None
+    results_released_at: float | None
+    created_at: float
+    closed_at: float | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def timer_set(self) -> bool:
+        return self.timer_started_at is not None and self.timer_seconds is not None
+
+    def timer_left(self, now: float) -> float | None:
+        """Seconds left on the room timer; None when no timer is set."""
+        if not self.timer_set:
+            return None
+        return core.timer_remaining(self.timer_started_at, self.timer_seconds or 0.0, now)
+
+
+@dataclass(frozen=True)
+class NewRoom:
+    room: RoomState
+    secret: str  # shown once, in the facilitator's link; the store keeps only its hash
+
+
+@dataclass(frozen=True)
+class Membership:
+    room: RoomState
+    joined_at: float
+    done_phases: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class RoomCounts:
+    joined: int
+    done: Mapping[str, int]
+    shared: int
+
+    def done_with(self, phase: str) -> int:
+        return int(self.done.get(phase, 0))
+
+
+@dataclass(frozen=True)
+class Release:
+    """What "show results" led to: the results on screen (new or the last ones)."""
+
+    results: RoomResults | None
+    released_now: bool
+    shared: int
+    min_group: int
+    needed: int  # more couples who must share before a (new) release
+
+
+def _state(row: Mapping[str, Any] | None) -> RoomState | None:
+    if row is None:
+        return None
+    results = None
+    if row.get("results"):
+        try:
+            results = RoomResults.from_dict(json.loads(row["results"]))
+        except ValueError:
+            results = None
+    return RoomState(
+        id=int(row["id"]),
+        code=row["code"],
+        script_id=row["script_id"],
+        phase=row["phase"],
+        phase_started_at=float(row["phase_started_at"]),
+        timer_started_at=row["timer_started_at"],
+        timer_seconds=row["timer_seconds"],
+        min_group=int(row["min_group"]),
+        results=results,
+        results_released_at=row["results_released_at"],
+        created_at=float(row["created_at"]),
+        closed_at=row["closed_at"],
+    )
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def client_key(couple: Couple) -> str:
+    """The join-attempt key of a couple: a hash of their token (the token never leaves)."""
+    return "couple:" + hashlib.sha256(couple.token.encode("utf-8")).hexdigest()[:40]
+
+
+def prefix_key(code: str) -> str:
+    return "prefix:" + code.replace("-", "")[:PREFIX_LENGTH]
+
+
+def room_scripts(catalog: Catalog) -> list[RoomScript]:
+    return [s for s in catalog.of_kind("room_script") if isinstance(s, RoomScript)]
+
+
+def script_for(catalog: Catalog, script_id: str) -> RoomScript | None:
+    item = catalog.get(script_id)
+    return item if isinstance(item, RoomScript) else None
+
+
+def retention_hours(script: RoomScript | None) -> float:
+    """How long a room's data is kept: ``STUDIO_ROOM_RETENTION_HOURS`` when set to a
+    positive number, else the script's ``retention_hours``, else 24."""
+    raw = os.environ.get(ENV_RETENTION, "").strip()
+    if raw:
+        try:
+            hours = float(raw)
+        except ValueError:
+            hours = 0.0
+        if 0 < hours < 100_000:
+            return hours
+    return float(script.retention_hours) if script is not None else DEFAULT_RETENTION_HOURS
+
+
+def deleted_at(state: RoomState, script: RoomScript | None) -> float:
+    """When the room's data will be deleted (if it stays as it is)."""
+    start = state.closed_at if state.closed_at is not None else state.created_at
+    return start + retention_hours(script) * 3600.0
+
+
+def scale_labels(catalog: Catalog) -> dict[str, str]:
+    """Scale key -> topic, from the safety-map files (content, never user text)."""
+    out: dict[str, str] = {}
+    for spec in catalog.of_kind("safety_map"):
+        for scale in getattr(spec, "scales", ()):
+            out.setdefault(scale.key, scale.topic)
+    return out
+
+
+def need_labels(catalog: Catalog) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for spec in catalog.of_kind("safety_map"):
+        for need in getattr(spec, "needs", ()):
+            out.setdefault(need.key, need.label)
+    return out
+
+
+# -------------------------------------------------------------------------- facilitator
+
+
+def create_room(
+    store: Store, script: RoomScript, *, min_group: int | None = None, now: float | None = None
+) -> NewRoom:
+    """A new open room on the script's first phase, with a fresh code and secret."""
+    now = time.time() if now is None else now
+    group = core.effective_min_group(script.min_group if min_group is None else min_group)
+    for _ in range(20):  # 148 million codes: a clash is rare, two in a row rarer still
+        secret = core.new_secret()
+        room_id = store.create_room(
+            code=core.new_join_code(), secret_hash=secret_hash(secret), script_id=script.id,
+            phase=script.phases[0].key, min_group=group, now=now,
+        )
+        if room_id is not None:
+            state = _state(store.room(room_id))
+            assert state is not None
+            return NewRoom(state, secret)
+    raise RoomError("We couldn't find a free room code just now. Please try once more.")
+
+
+def facilitator_room(store: Store, secret: str | None) -> RoomState | None:
+    """The room this secret runs, or None (no secret, a wrong one, or a deleted room)."""
+    if not isinstance(secret, str) or not _SECRET_RE.match(secret):
+        return None
+    # Looked up by hash: the time it takes says nothing about the secret itself.
+    return _state(store.room_by_secret_hash(secret_hash(secret)))
+
+
+def require_facilitator(store: Store, secret: str | None, *, open_only: bool = True) -> RoomState:
+    state = facilitator_room(store, secret)
+    if state is None:
+        raise NotFacilitator()
+    if open_only and not state.is_open:
+        raise RoomClosed()
+    return state
+
+
+def _refresh(store: Store, state: RoomState) -> RoomState:
+    fresh = _state(store.room(state.id))
+    if fresh is None:
+        raise NotFacilitator("This room has been deleted.")
+    return fresh
+
+
+def move_phase(
+    store: Store, secret: str | None, script: RoomScript, step: int, now: float | None = None
+) -> RoomState:
+    """Go ``step`` phases on (1) or back (-1); stays put at either end."""
+    state = require_facilitator(store, secret)
+    now = time.time() if now is None else now
+    try:
+        key = state.phase
+        target = core.next_phase(script, key) if step > 0 else core.previous_phase(script, key)
+    except KeyError:  # the script changed under a running room: start again at its top
+        target = script.phases[0].key
+    if target is not None and target != state.phase and not store.set_room_phase(
+        state.id, target, now
+    ):
+        raise RoomClosed()
+    return _refresh(store, state)
+
+
+def start_timer(
+    store: Store, secret: str | None, minutes: float, now: float | None = None
+) -> RoomState:
+    state = require_facilitator(store, secret)
+    try:
+        minutes = float(minutes)
+    except (TypeError, ValueError):
+        minutes = 0.0
+    if not 0 < minutes <= MAX_TIMER_MINUTES:
+        raise RoomError(f"A timer can run from 1 to {MAX_TIMER_MINUTES} minutes.")
+    now = time.time() if now is None else now
+    store.set_room_timer(state.id, now, minutes * 60.0)
+    return _refresh(store, state)
+
+
+def stop_timer(store: Store, secret: str | None) -> RoomState:
+    state = require_facilitator(store, secret)
+    store.set_room_timer(state.id, None, None)
+    return _refresh(store, state)
+
+
+def counts(store: Store, state: RoomState) -> RoomCounts:
+    raw = store.room_counts(state.id)
+    return RoomCounts(int(raw["joined"]), dict(raw["done"]), int(raw["shared"]))
+
+
+def _shares(store: Store, room_id: int) -> list[CoupleShare]:
+    out: list[CoupleShare] = []
+    for data in store.room_share_values(room_id):
+        try:
+            out.append(
+                CoupleShare(
+                    positions_a=data.get("positions_a", {}),
+                    positions_b=data.get("positions_b", {}),
+                    needs_a=tuple(data.get("needs_a", ())),
+                    needs_b=tuple(data.get("needs_b", ())),
+                )
+            )
+        except (ValueError, TypeError, AttributeError):
+            continue  # a share that no longer fits the rules is left out, never shown
+    return out
+
+
+def release_results(
+    store: Store, secret: str | None, scale_keys: Iterable[str], now: float | None = None
+) -> Release:
+    """The facilitator pressed "show results": release new figures when the rules allow
+    (enough couples, and enough new ones since the last release), else keep the last."""
+    state = require_facilitator(store, secret)
+    now = time.time() if now is None else now
+    shares = _shares(store, state.id)
+    group = core.effective_min_group(state.min_group)
+    last = state.results
+    last_count = last.couples if last is not None else None
+    keys = list(dict.fromkeys(scale_keys))
+    if not keys:  # no safety-map file to name the scales: use the keys the couples sent
+        keys = sorted({k for s in shares for k in (*s.positions_a, *s.positions_b)})
+    if core.release_allowed(len(shares), last_count, group):
+        results = core.room_results(shares, keys, group)
+        if results is not None:
+            store.save_room_results(state.id, results.to_dict(), now)
+            return Release(results, True, len(shares), group, 0)
+    base = last_count if last_count is not None else 0
+    needed = max(0, base + group - len(shares))
+    return Release(last, False, len(shares), group, needed)
+
+
+def close_room(store: Store, secret: str | None, now: float | None = None) -> RoomState:
+    state = require_facilitator(store, secret)
+    store.close_room(state.id, time.time() if now is None else now)
+    return _refresh(store, state)
+
+
+def purge_expired(store: Store, catalog: Catalog, now: float | None = None) -> int:
+    """Delete rooms past their retention (cheap when none are due)."""
+    hours = {s.id: retention_hours(s) for s in room_scripts(catalog)}
+    return store.purge_expired_rooms(now, hours, default_hours=retention_hours(None))
+
+
+# ------------------------------------------------------------------------------ couples
+
+
+def join_room(
+    store: Store, couple: Couple, typed_code: object, now: float | None = None
+) -> RoomState:
+    """Let the couple into the room with this code, or raise :class:`JoinRefused`."""
+    now = time.time() if now is None else now
+    code = core.normalize_join_code(typed_code)
+    if code is None:
+        raise JoinRefused(
+            "malformed",
+            "A room code has six letters and numbers, like ACD-479. "
+            "Check the big screen and try again.",
+        )
+    keys = [(client_key(couple), JOIN_POLICY), (prefix_key(code), PREFIX_POLICY)]
+    since = now - _ATTEMPT_MEMORY
+
+    def verdict() -> core.Verdict:
+        worst = core.Verdict(True, 0.0)
+        for key, policy in keys:
+            v = core.check_attempts(policy, store.join_failures(key, since), now)
+            if not v.allowed and v.retry_after > worst.retry_after:
+                worst = v
+        return worst
+
+    v = verdict()
+    if not v.allowed:
+        raise JoinRefused(
+            "blocked",
+            f"Too many tries — wait {wait_words(v.retry_after)}, then try again. "
+            "This keeps rooms safe from guessing.",
+            v.retry_after,
+        )
+    state = _state(store.room_by_code(code))
+    if state is None:
+        store.record_join_failure([k for k, _ in keys], now, forget_before=since)
+        v = verdict()
+        message = "We couldn't find a workshop with that code. Check the big screen and try again."
+        if not v.allowed:
+            message += f" Too many tries — wait {wait_words(v.retry_after)} before the next one."
+        raise JoinRefused("unknown", message, v.retry_after)
+    if not state.is_open:
+        raise JoinRefused("closed", "That workshop has ended. Thank you for coming.")
+    store.add_room_member(state.id, couple.id, now)
+    return state
+
+
+def memberships(store: Store, couple: Couple) -> list[Membership]:
+    out = []
+    for row in store.rooms_of_couple(couple.id):
+        state = _state(row)
+        if state is not None:
+            out.append(Membership(state, float(row["joined_at"]), frozenset(row["done_phases"])))
+    return out
+
+
+def current_room(store: Store, couple: Couple, *, open_only: bool = True) -> Membership | None:
+    """The room the couple joined last (only an open one, unless ``open_only`` is off)."""
+    for m in memberships(store, couple):
+        if m.room.is_open or not open_only:
+            return m
+    return None
+
+
+def mark_done(store: Store, couple: Couple, phase: str) -> Membership:
+    """We're done with this part (of the couple's current room)."""
+    m = current_room(store, couple)
+    if m is None:
+        raise NotInRoom()
+    store.mark_phase_done(m.room.id, couple.id, phase)
+    fresh = current_room(store, couple)
+    assert fresh is not None
+    return fresh
+
+
+def leave_room(store: Store, couple: Couple) -> None:
+    m = current_room(store, couple)
+    if m is not None:
+        store.leave_room(m.room.id, couple.id)
+
+
+def share_with_room(
+    store: Store,
+    couple: Couple,
+    positions_a: Mapping[str, int | None],
+    positions_b: Mapping[str, int | None],
+    needs_a: Iterable[str] = (),
+    needs_b: Iterable[str] = (),
+    now: float | None = None,
+) -> RoomState:
+    """Share the couple's scale positions and top needs with their current room.
+
+    Call it only after both partners agreed. Only positions (whole numbers 0–10, None
+    for skipped) and need keys are accepted — :class:`studio.room.CoupleShare` has no
+    place for names or words, and a string that isn't a short key is refused with
+    ValueError. Sharing again replaces the earlier share. Raises :class:`NotInRoom`
+    when the couple is not in an open room.
+    """
+    m = current_room(store, couple)
+    if m is None:
+        raise NotInRoom()
+    share = CoupleShare(dict(positions_a), dict(positions_b), tuple(needs_a), tuple(needs_b))
+    store.save_room_share(
+        m.room.id,
+        couple.id,
+        {
+            "positions_a": dict(share.positions_a),
+            "positions_b": dict(share.positions_b),
+            "needs_a": list(share.needs_a),
+            "needs_b": list(share.needs_b),
+        },
+        time.time() if now is None else now,
+    )
+    return m.room
+
+
+def has_shared(store: Store, couple: Couple) -> bool:
+    m = current_room(store, couple)
+    return m is not None and store.has_shared(m.room.id, couple.id)
+
+
+# ------------------------------------------------------------------------------ results
+
+_BAND_NAMES = ("Close (0–2 points)", "In between (3–5)", "Far apart (6+)")
+_BAND_COLOURS = ("#1B5E8C", "#8FB8D8", "#C2571A")
+_KEY = "     ".join(
+    f'<span style="color:{c}">■</span> {b}' for b, c in zip(_BAND_NAMES, _BAND_COLOURS, strict=True)
+)
+
+
+def results_rows(results: RoomResults, labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One row per shown scale, furthest apart first: for the text table."""
+    rows = []
+    for s in sorted(results.scales, key=lambda s: (-s.mean_gap, labels.get(s.key, s.key))):
+        rows.append(
+            {
+                "Scale": labels.get(s.key, s.key.replace("_", " ")),
+                "Couples": s.couples,
+                "Average gap": f"{s.mean_gap:.1f}",
+                "Close": f"{round(s.share_close * 100)}%",
+                "Far apart": f"{round(s.share_far * 100)}%",
+            }
+        )
+    return rows
+
+
+def top_needs(
+    results: RoomResults, labels: Mapping[str, str], n: int = 5
+) -> list[tuple[str, int]]:
+    return [(labels.get(x.key, x.key.replace("_", " ")), x.people) for x in results.needs[:n]]
+
+
+def results_figure(
+    results: RoomResults, labels: Mapping[str, str], *, font_size: int = 18
+) -> go.Figure:
+    """Stacked bars per scale: the share of couples close, in between and far apart."""
+    scales = sorted(results.scales, key=lambda s: (s.mean_gap, labels.get(s.key, s.key)))
+    names = [labels.get(s.key, s.key.replace("_", " ")) for s in scales]
+    traces = []
+    for i, (band, colour) in enumerate(zip(_BAND_NAMES, _BAND_COLOURS, strict=True)):
+        values = [100.0 * s.gap_bins[i] / s.couples if s.couples else 0.0 for s in scales]
+        traces.append({
+            "type": "bar",
+            "y": names,
+            "x": values,
+            "name": band,
+            "orientation": "h",
+            "marker": {"color": colour},
+            "text": [f"{round(v)}%" if v >= 8 else "" for v in values],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "hovertemplate": "%{y}: %{x:.0f}% " + band.split(" (")[0].lower() + "<extra></extra>",
+        })
+    # One constructor call: much faster than add_trace/update_layout; the same chart.
+    return go.Figure(data=traces, layout={
+        "barmode": "stack",
+        # Room for every bar, the legend on top and the ticks below, at any font size.
+        "height": round(font_size * (2.1 * len(scales) + 5)),
+        "margin": {"l": 10, "r": 10, "t": round(font_size * 2.4), "b": round(font_size * 1.8)},
+        "bargap": 0.18,
+        "font": {"size": font_size, "color": "#000000"},
+        # A one-line key as the title: Plotly wraps a horizontal legend to the width of
+        # the bars alone, which takes three lines beside long scale names.
+        "showlegend": False,
+        "title": {"text": _KEY, "x": 0.01, "xref": "container", "xanchor": "left",
+                  "font": {"size": font_size}},
+        "xaxis": {"range": [0, 100], "ticksuffix": "%", "title": None},
+        "yaxis": {"title": None, "automargin": True},
+        "paper_bgcolor": "#FFFFFF",
+        "plot_bgcolor": "#FFFFFF",
+    })
+
+
+def room_state(store: Store, room_id: int) -> RoomState | None:
+    """A room by id, for a page that already checked the secret (polling its screen)."""
+    return _state(store.room(room_id))
