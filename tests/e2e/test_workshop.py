@@ -21,7 +21,7 @@ from studio import room_service as rs
 from studio import safety_flow
 from studio.exercises import load_catalog
 from studio.store import Store
-from tests.e2e.conftest import Server, start_server, wait_idle
+from tests.e2e.conftest import Server, click, start_server, wait_idle
 
 SCRIPT = load_catalog().get("workshop_room")
 PHASES = SCRIPT.phases
@@ -70,8 +70,8 @@ def share(store: Store, couple, gap: int) -> None:
 
 
 def press(page: Page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).first.click()
-    wait_idle(page)
+    """Click a button and wait until Streamlit ran the script for it."""
+    click(page, name)
 
 
 def assert_no_private_words(page: Page, couples) -> None:
@@ -172,7 +172,7 @@ def test_a_workshop_evening(room_server, store, open_page, tmp_path):
     # A timer on the big screen reaches the couples too.
     press(proj, "Start timer")
     expect(proj.locator("[data-testid=stMetric]", has_text="Time left")).to_be_visible()
-    expect(c2.get_by_text("Time left for this part")).to_be_visible(timeout=3000)
+    expect(c2.get_by_text("Time left for this part")).to_be_visible()
 
     # Couple 2 is done with this part: the projector's count goes up.
     press(c2, "We're done with this part")
@@ -218,12 +218,10 @@ def test_a_workshop_evening(room_server, store, open_page, tmp_path):
     press(proj, "Back to the script")
     expect(proj.get_by_role("heading", name=PHASES[1].title)).to_be_visible()
     proj.get_by_role("button", name="More").click()
-    close = proj.get_by_role("button", name="Close the room now")
-    expect(close).to_be_visible()
-    close.click()
-    wait_idle(proj)
+    expect(proj.get_by_role("button", name="Close the room now")).to_be_visible()
+    press(proj, "Close the room now")
     expect(proj.get_by_role("heading", name="This room is closed")).to_be_visible()
-    expect(c2.get_by_text("The workshop has ended")).to_be_visible(timeout=3000)
+    expect(c2.get_by_text("The workshop has ended")).to_be_visible()
 
 
 def test_projector_fits_1280x720_and_1920x1080(room_server, store, open_page, tmp_path):
