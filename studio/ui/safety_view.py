@@ -434,14 +434,16 @@ def share_with_room(store: Store, couple: Couple, run: svc.Run, data: svc.Reveal
     """In a workshop: both partners may share their numbers (never words or names)."""
     from studio import room_service
 
-    if room_service.current_room(store, couple) is None:
+    membership = room_service.current_room(store, couple)
+    if membership is None:
         return
     st.header("Share with the workshop room")
     if room_service.has_shared(store, couple):
         st.success("You've shared your numbers with the room. Thank you.",
                    icon=":material/groups:")
         return
-    st.write("If you both agree, the room can see your numbers, mixed with at least four "
+    others = max(2, membership.room.min_group - 1)
+    st.write(f"If you both agree, the room can see your numbers, mixed with at least {others} "
              "other couples' — where you stand on each scale and your top needs. Never your "
              "words, never your names, and never one couple on its own.")
     cols = st.columns(2)
