@@ -384,23 +384,6 @@ def test_a_folder_where_the_file_should_be_is_named(db_path) -> None:
     assert [p.name for p in db_path.iterdir()] == ["keep.txt"]
 
 
-def test_a_file_nobody_may_read_is_named(db_path) -> None:
-    Store(db_url(db_path)).dispose()
-    db_path.chmod(0)
-    try:
-        try:
-            db_path.read_bytes()
-        except PermissionError:
-            pass
-        else:
-            pytest.skip("running as root: the file stays readable (the folder case covers it)")
-        with pytest.raises(StoreUnavailable) as exc:
-            Store(db_url(db_path))
-        assert str(db_path) in str(exc.value)
-    finally:
-        db_path.chmod(0o600)
-
-
 def test_a_data_folder_that_cannot_be_made_is_named(tmp_path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file")
