@@ -338,6 +338,12 @@ class Store:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
+    def _insert(self, table: Table, **values: Any) -> int:
+        """Insert one row in its own committed transaction; return its id."""
+        with self.write() as conn:
+            result = conn.execute(insert(table).values(**values))
+            return int(result.inserted_primary_key[0])
+
     def version(self) -> int:
         with self.read() as conn:
             if not self.engine.dialect.has_table(conn, "schema_version"):
@@ -555,17 +561,10 @@ class Store:
         self, couple_id: int, exercise_id: str, state: Mapping[str, Any], now: float | None = None
     ) -> int:
         now = time.time() if now is None else now
-        with self.write() as conn:
-            result = conn.execute(
-                insert(safety_runs).values(
-                    couple_id=couple_id,
-                    exercise_id=exercise_id,
-                    state=_dumps(dict(state)),
-                    started_at=now,
-                    updated_at=now,
-                )
-            )
-            return int(result.inserted_primary_key[0])
+        return self._insert(
+            safety_runs, couple_id=couple_id, exercise_id=exercise_id,
+            state=_dumps(dict(state)), started_at=now, updated_at=now,
+        )
 
     def safety_runs_of(self, couple_id: int) -> list[dict[str, Any]]:
         """All runs of a couple, newest first: id, exercise_id, state, started_at."""
@@ -647,13 +646,9 @@ class Store:
     # -- topics ---------------------------------------------------------------------------
 
     def add_topic(self, couple_id: int, text: str, source: str) -> int:
-        with self.write() as conn:
-            result = conn.execute(
-                insert(topics).values(
-                    couple_id=couple_id, text=text, source=source, created_at=time.time()
-                )
-            )
-            return int(result.inserted_primary_key[0])
+        return self._insert(
+            topics, couple_id=couple_id, text=text, source=source, created_at=time.time()
+        )
 
     def open_topics(self, couple_id: int) -> list[dict[str, Any]]:
         with self.read() as conn:
@@ -674,17 +669,10 @@ class Store:
         self, couple_id: int, state: Mapping[str, Any], extra: Mapping[str, Any]
     ) -> int:
         now = time.time()
-        with self.write() as conn:
-            result = conn.execute(
-                insert(dialogues).values(
-                    couple_id=couple_id,
-                    state=_dumps(dict(state)),
-                    extra=_dumps(dict(extra)),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            return int(result.inserted_primary_key[0])
+        return self._insert(
+            dialogues, couple_id=couple_id, state=_dumps(dict(state)),
+            extra=_dumps(dict(extra)), created_at=now, updated_at=now,
+        )
 
     def dialogues_of(self, couple_id: int) -> list[dict[str, Any]]:
         with self.read() as conn:
