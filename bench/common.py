@@ -92,10 +92,15 @@ def start_server(script: Path, data_dir: Path) -> Server:
     log = data_dir / f"server-{script.stem}-{port}.log"
     env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir)}
     env.pop("STUDIO_DATABASE_URL", None)
+    # The studio starts the way `make run` starts it (the launcher); the bare page plainly.
+    if script.resolve() == (ROOT / "app.py").resolve():
+        command = [sys.executable, "-m", "studio.ui.launch"]
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", str(script)]
     started = time.perf_counter()
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(script),
+            *command,
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
         ],
