@@ -12,6 +12,30 @@ couple = context.current_couple() if context.token() else None
 if context.token() and couple is None:
     context.require_couple()  # shows "we couldn't find that session" and stops
 
+
+def _create() -> None:
+    """"That's us" (a form callback: the couple exists before the page draws again)."""
+    ss = st.session_state
+    problems = []
+    names = {}
+    for p in ("a", "b"):
+        try:
+            names[p] = partners.clean_name(ss.get(f"name_{p}"), p)
+        except partners.NameProblem as exc:
+            problems.append(f"{'First' if p == 'a' else 'Second'} name: {exc}")
+    if ss.get("color_a") == ss.get("color_b") and ss.get("symbol_a") == ss.get("symbol_b"):
+        problems.append("Please pick a different colour or symbol for each of you.")
+    if problems:
+        ss["setup_problems"] = problems
+        return
+    new = store.create_couple(
+        name_a=names["a"], name_b=names["b"],
+        color_a=ss["color_a"], color_b=ss["color_b"],
+        symbol_a=ss["symbol_a"], symbol_b=ss["symbol_b"],
+    )
+    st.query_params[context.COUPLE_PARAM] = new.token
+
+
 if couple is None:
     layout.where("setup")
     st.title("Who's here?")
@@ -23,47 +47,28 @@ if couple is None:
     sy_keys = [s.key for s in partners.SYMBOLS]
     with st.form("setup_names", border=True):
         cols = st.columns(2)
-        fields = {}
         for col, p, default_name in zip(cols, ("a", "b"), ("Partner A", "Partner B"), strict=True):
             dcol, dsym = partners.DEFAULTS[p]
             with col:
                 st.markdown("**" + default_name + "**")
                 which = "the first" if p == "a" else "the second"
-                fields[p] = (
-                    st.text_input("Name of " + which + " partner",
-                                  key=f"name_{p}", placeholder=default_name,
-                                  help="Leave empty to use " + default_name + "."),
-                    st.selectbox("Colour for " + default_name, sw_keys,
-                                 index=sw_keys.index(dcol), key=f"color_{p}",
-                                 format_func=lambda k: partners.swatch(k).label),
-                    st.selectbox("Symbol for " + default_name, sy_keys,
-                                 index=sy_keys.index(dsym), key=f"symbol_{p}",
-                                 format_func=lambda k: partners.symbol(k).glyph + " "
-                                 + partners.symbol(k).label),
-                )
-        submitted = st.form_submit_button("That's us", type="primary")
-    if submitted:
-        problems = []
-        names = {}
-        for p in ("a", "b"):
-            try:
-                names[p] = partners.clean_name(fields[p][0], p)
-            except partners.NameProblem as exc:
-                problems.append(f"{'First' if p == 'a' else 'Second'} name: {exc}")
-        if fields["a"][1] == fields["b"][1] and fields["a"][2] == fields["b"][2]:
-            problems.append("Please pick a different colour or symbol for each of you.")
-        if problems:
-            for msg in problems:
-                st.error(msg, icon=":material/edit:")
-        else:
-            new = store.create_couple(
-                name_a=names["a"], name_b=names["b"],
-                color_a=fields["a"][1], color_b=fields["b"][1],
-                symbol_a=fields["a"][2], symbol_b=fields["b"][2],
-            )
-            st.query_params[context.COUPLE_PARAM] = new.token
-            st.rerun()
+                st.text_input("Name of " + which + " partner", key=f"name_{p}",
+                              placeholder=default_name,
+                              help="Leave empty to use " + default_name + ".")
+                st.selectbox("Colour for " + default_name, sw_keys, index=sw_keys.index(dcol),
+                             key=f"color_{p}", format_func=lambda k: partners.swatch(k).label)
+                st.selectbox("Symbol for " + default_name, sy_keys, index=sy_keys.index(dsym),
+                             key=f"symbol_{p}", format_func=lambda k: partners.symbol(k).glyph
+                             + " " + partners.symbol(k).label)
+        st.form_submit_button("That's us", type="primary", on_click=_create)
+    for msg in st.session_state.pop("setup_problems", []):
+        st.error(msg, icon=":material/edit:")
     st.stop()
+
+def _safe_to_go_on(couple_id: int, p: str) -> None:
+    curtain.close(f"setup_safety_{p}")
+    store.update_couple(couple_id, stage="safety_b" if p == "a" else "ready")
+
 
 if couple.stage in ("safety_a", "safety_b"):
     p = couple.stage[-1]
@@ -84,10 +89,8 @@ if couple.stage in ("safety_a", "safety_b"):
         st.caption("Nothing you choose on this screen is saved.")
         c1, c2 = st.columns(2)
         with c1:
-            if st.button("I feel safe to go on", type="primary", key=f"safety_ok_{p}"):
-                curtain.close(f"setup_safety_{p}")
-                store.update_couple(couple.id, stage="safety_b" if p == "a" else "ready")
-                st.rerun()
+            st.button("I feel safe to go on", type="primary", key=f"safety_ok_{p}",
+                      on_click=_safe_to_go_on, args=(couple.id, p))
         with c2:
             if st.button("Show me help and resources", key=f"safety_help_{p}"):
                 context.go("resources")

@@ -139,3 +139,20 @@ def require_couple() -> Couple:
     st.page_link(PAGES["welcome"], label="Back to the welcome page", icon=":material/home:")
     st.stop()
     raise RuntimeError("unreachable")
+
+
+def in_fragment_run() -> bool:
+    """True while only a fragment is being redrawn (a click inside it), not the page."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def redraw_page() -> None:
+    """From inside a page's fragment: something outside it changed (a break began, the
+    couple is gone, a content file broke), so the whole page is drawn again. In a
+    full run the page has already said what is wrong, so this only stops."""
+    if in_fragment_run():
+        st.rerun()
+    st.stop()

@@ -32,14 +32,18 @@ def curtain(couple: Couple, partner: str, key: str, purpose: str) -> bool:
         "You'll get your own turn."
     )
     st.caption(purpose)
-    if st.button(
+    st.button(
         "I'm " + label(couple, partner) + " — show me",
         type="primary",
         key=f"curtain_btn_{key}",
-    ):
-        st.session_state[_flag(key)] = couple.id
-        st.rerun()
+        on_click=_open,
+        args=(key, couple.id),
+    )
     return False
+
+
+def _open(key: str, couple_id: int) -> None:
+    st.session_state[_flag(key)] = couple_id
 
 
 def close(key: str) -> None:

@@ -7,6 +7,7 @@ or ``md_escape``; charts get names through ``charts.plotly_text``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
@@ -58,9 +59,9 @@ def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str
             with st.expander(label(couple, other) + ": want to change one of your answers?"):
                 st.write("You can open your sealed answers again if " + label(couple, p)
                          + " agrees. Their answers so far are kept.")
-                if st.button("Ask to open my answers again", key=f"sm_ask_unseal_{run.id}"):
-                    svc.ask_to_unseal(store, run, other)
-                    st.rerun()
+                st.button("Ask to open my answers again", key=f"sm_ask_unseal_{run.id}",
+                          on_click=_guarded, args=(run, other, svc.ask_to_unseal, store, run,
+                                                   other))
         _unseal_question(store, couple, run)
         return
 
@@ -79,17 +80,28 @@ def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str
 
 def _nav(store: Store, run: svc.Run, p: str, section: int, next_label: str = "Save and go on",
          on_next=None) -> None:
+    """Back / next. Buttons act in callbacks: the click's rerun draws the new part at once."""
+
+    def back() -> None:
+        _guarded(run, p, svc.go_to_section, store, run, p, section - 1)
+
+    def forward() -> None:
+        if on_next is None or on_next():
+            _guarded(run, p, svc.go_to_section, store, run, p, section + 1)
+
     cols = st.columns([1, 1, 2])
     with cols[0]:
-        if section > 0 and st.button("Back", key=f"sm_back_{run.id}_{p}_{section}",
-                                     icon=":material/arrow_back:"):
-            svc.go_to_section(store, run, p, section - 1)
-            st.rerun()
+        if section > 0:
+            st.button("Back", key=f"sm_back_{run.id}_{p}_{section}",
+                      icon=":material/arrow_back:", on_click=back)
     with cols[1]:
-        if st.button(next_label, type="primary", key=f"sm_next_{run.id}_{p}_{section}"):
-            if on_next is None or on_next():
-                svc.go_to_section(store, run, p, section + 1)
-            st.rerun()
+        st.button(next_label, type="primary", key=f"sm_next_{run.id}_{p}_{section}",
+                  on_click=forward)
+
+
+def _skip_and_go_on(store: Store, run: svc.Run, p: str, section: int, fn, *args) -> None:
+    if _guarded(run, p, fn, *args):
+        _guarded(run, p, svc.go_to_section, store, run, p, section + 1)
 
 
 def _words(store, spec, couple, run, p, stored) -> None:
@@ -111,14 +123,14 @@ def _words(store, spec, couple, run, p, stored) -> None:
         return _guarded(run, p, svc.save_text, store, spec, run, p, st.session_state[key])
 
     _nav(store, run, p, 0, on_next=save)
-    if st.button("I'd rather not say", key=f"sm_skip_text_{run.id}_{p}"):
-        svc.skip(store, run, p, flow.TEXT)
-        svc.go_to_section(store, run, p, 1)
-        st.rerun()
+    st.button("I'd rather not say", key=f"sm_skip_text_{run.id}_{p}", on_click=_skip_and_go_on,
+              args=(store, run, p, 0, svc.skip, store, run, p, flow.TEXT))
 
 
+@st.fragment
 def _slider_block(store, run, p, item: str, stored, title: str, left: str, right: str,
                   question: str) -> None:
+    """One scale. A fragment: moving its slider redraws this scale only (and saves it)."""
     value, skipped = stored.get(item, (None, False))
     skey = f"sm_{run.id}_{p}_{item}"
     kkey = f"sm_{run.id}_{p}_{item}_skip"
@@ -137,12 +149,11 @@ def _slider_block(store, run, p, item: str, stored, title: str, left: str, right
 
     with st.container(border=True):
         st.markdown("**" + title + "**")
-        c1, c2 = st.columns(2)
-        c1.caption("0 — " + left)
-        c2.caption("10 — " + right)
+        st.caption("0 = " + left + " · 10 = " + right)
         st.slider(question, 0, 10, key=skey, on_change=on_slide,
                   disabled=st.session_state[kkey])
         st.checkbox("I'd rather not say", key=kkey, on_change=on_skip)
+        _say_problem(run, p)
 
 
 def _save_all_sliders(store, run, p, items: list[str], stored=None) -> bool:
@@ -195,13 +206,12 @@ def _needs(store, spec, couple, run, p, stored) -> None:
                    icon=":material/info:")
 
     def save() -> bool:
-        return _guarded(run, p, svc.save_needs, store, spec, run, p, list(picked))
+        return _guarded(run, p, svc.save_needs, store, spec, run, p,
+                        list(st.session_state.get(key) or []))
 
     _nav(store, run, p, 2, on_next=save)
-    if st.button("I'd rather not say", key=f"sm_skip_needs_{run.id}_{p}"):
-        svc.save_needs(store, spec, run, p, None)
-        svc.go_to_section(store, run, p, 3)
-        st.rerun()
+    st.button("I'd rather not say", key=f"sm_skip_needs_{run.id}_{p}", on_click=_skip_and_go_on,
+              args=(store, run, p, 2, svc.save_needs, store, spec, run, p, None))
 
 
 def _guesses(store, spec, couple, run, p, stored) -> None:
@@ -224,19 +234,22 @@ def _review(store, spec, couple, run, p, stored) -> None:
     st.info("When you seal, your answers are put away. " + label(couple, other)
             + " won't see them until you both agree to look together.",
             icon=":material/lock:")
-    cols = st.columns([1, 2])
-    with cols[0]:
-        if st.button("Back", key=f"sm_back_{run.id}_{p}_4", icon=":material/arrow_back:"):
-            svc.go_to_section(store, run, p, 3)
-            st.rerun()
-    with cols[1]:
-        if st.button("Seal my answers", type="primary", key=f"sm_seal_{run.id}_{p}",
-                     icon=":material/lock:"):
-            svc.seal(store, run, p)
+    def back() -> None:
+        _guarded(run, p, svc.go_to_section, store, run, p, 3)
+
+    def seal() -> None:
+        if _guarded(run, p, svc.seal, store, run, p):
             curtain.close(f"sm_{run.id}_{p}")
             for k in [k for k in st.session_state if str(k).startswith(f"sm_{run.id}_{p}")]:
                 del st.session_state[k]
-            st.rerun()
+
+    cols = st.columns([1, 2])
+    with cols[0]:
+        st.button("Back", key=f"sm_back_{run.id}_{p}_4", icon=":material/arrow_back:",
+                  on_click=back)
+    with cols[1]:
+        st.button("Seal my answers", type="primary", key=f"sm_seal_{run.id}_{p}",
+                  icon=":material/lock:", on_click=seal)
 
 
 def _unseal_question(store: Store, couple: Couple, run: svc.Run) -> None:
@@ -249,12 +262,11 @@ def _unseal_question(store: Store, couple: Couple, run: svc.Run) -> None:
                  "change something. " + label(couple, agreeing) + ", is that OK with you? "
                  "Your own answers stay as they are.")
         c1, c2 = st.columns(2)
-        if c1.button("Yes, that's fine", type="primary", key=f"sm_unseal_yes_{run.id}"):
-            svc.agree_unseal(store, run, agreeing)
-            st.rerun()
-        if c2.button("Not now", key=f"sm_unseal_no_{run.id}"):
-            svc.cancel_unseal(store, run)
-            st.rerun()
+        c1.button("Yes, that's fine", type="primary", key=f"sm_unseal_yes_{run.id}",
+                  on_click=_guarded, args=(run, agreeing, svc.agree_unseal, store, run,
+                                           agreeing))
+        c2.button("Not now", key=f"sm_unseal_no_{run.id}", on_click=_guarded,
+                  args=(run, agreeing, svc.cancel_unseal, store, run))
 
 
 # -- both sealed -----------------------------------------------------------------------------
@@ -271,16 +283,14 @@ def confirm(store: Store, couple: Couple, run: svc.Run) -> None:
             chip(couple, p)
             if run.state.ready[p]:
                 st.success("Ready", icon=":material/check:")
-            elif st.button("I'm ready to see it together", type="primary",
-                           key=f"sm_ready_{run.id}_{p}",
-                           disabled=run.state.unseal_request is not None):
-                svc.confirm_ready(store, run, p)
-                st.rerun()
-            if run.state.unseal_request is None and st.button(
-                "I want to change something first", key=f"sm_change_{run.id}_{p}"
-            ):
-                svc.ask_to_unseal(store, run, p)
-                st.rerun()
+            else:
+                st.button("I'm ready to see it together", type="primary",
+                          key=f"sm_ready_{run.id}_{p}",
+                          disabled=run.state.unseal_request is not None,
+                          on_click=_guarded, args=(run, p, svc.confirm_ready, store, run, p))
+            if run.state.unseal_request is None:
+                st.button("I want to change something first", key=f"sm_change_{run.id}_{p}",
+                          on_click=_guarded, args=(run, p, svc.ask_to_unseal, store, run, p))
     _unseal_question(store, couple, run)
 
 
@@ -449,20 +459,22 @@ def share_with_room(store: Store, couple: Couple, run: svc.Run, data: svc.Reveal
     cols = st.columns(2)
     for col, p in zip(cols, "ab", strict=True):
         with col:
-            agreed = st.checkbox(label(couple, p) + " agrees to share",
-                                 value=bool(run.state.shared[p]), key=f"sm_share_{run.id}_{p}")
-            if agreed != bool(run.state.shared[p]):
-                svc.agree_to_share(store, run, p, agreed)
-                st.rerun()
+            key = f"sm_share_{run.id}_{p}"
+            st.checkbox(label(couple, p) + " agrees to share", value=bool(run.state.shared[p]),
+                        key=key, on_change=lambda p=p, key=key: _guarded(
+                            run, p, svc.agree_to_share, store, run, p,
+                            bool(st.session_state[key])))
     both = flow.both_agree_to_share(run.state)
-    if st.button("Share our numbers", type="primary", disabled=not both,
-                 key=f"sm_share_go_{run.id}", icon=":material/groups:"):
+
+    def share() -> None:
         room_service.share_with_room(
             store, couple,
             positions_a=dict(data.a.positions), positions_b=dict(data.b.positions),
             needs_a=data.a.needs or (), needs_b=data.b.needs or (),
         )
-        st.rerun()
+
+    st.button("Share our numbers", type="primary", disabled=not both,
+              key=f"sm_share_go_{run.id}", icon=":material/groups:", on_click=share)
 
 
 def render(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None,
@@ -476,3 +488,68 @@ def render(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None,
         confirm(store, couple, run)
     else:
         reveal(store, spec, lexicon, couple, run)
+
+
+# -- the whole page ---------------------------------------------------------------------------
+
+
+def _start(store: Store, couple_id: int) -> None:
+    svc.start_run(store, couple_id)
+
+
+def _start_screen(store: Store, spec: SafetyMapSpec, couple: Couple) -> None:
+    layout.where("answers")
+    st.title(spec.title)
+    st.write(spec.summary)
+    st.markdown(
+        "**How it goes**\n\n"
+        "1. One of you answers while the other looks away, then you swap. "
+        "About ten minutes each.\n"
+        "2. Each of you seals your answers. Nobody sees them yet.\n"
+        "3. When you're both ready, you look at them together.\n\n"
+        "You can skip anything with *I'd rather not say*."
+    )
+    st.button("Let's start", type="primary", key="sm_start", on_click=_start,
+              args=(store, couple.id))
+
+
+def _another_time(store: Store, spec: SafetyMapSpec, couple: Couple, runs: list[svc.Run]) -> None:
+    st.divider()
+    st.header("Another time")
+    st.write("Things change. You can do this again later and keep this round to look back on.")
+    st.button("Start a new round", key="sm_new_round", on_click=_start, args=(store, couple.id))
+    earlier = [r for r in runs[1:] if r.phase == "reveal"]
+    if earlier:
+        with st.expander(f"Earlier rounds ({len(earlier)})"):
+            for r in earlier:
+                when = dt.datetime.fromtimestamp(r.started_at).strftime("%d %B %Y, %H:%M")
+                st.markdown("**Round from " + when + "**")
+                rv = svc.reveal(store, spec, r).reveal
+                st.write(
+                    (f"Shared ground {rv.alignment} / 100. " if rv.alignment is not None else "")
+                    + "Where you differed most: "
+                    + (", ".join(x.topic for x in rv.differences) or "nowhere far apart")
+                    + "."
+                )
+
+
+@st.fragment
+def page() -> None:
+    """Everything below the page's checks. A fragment: a click here redraws this part
+    only, reading the couple and their round afresh from the store (never from the
+    arguments of an earlier run)."""
+    store = context.store()
+    couple = context.current_couple()
+    cat = context.catalog()
+    spec, lexicon = cat.get("safety_map"), cat.get("themes")
+    if couple is None or couple.paused_at is not None or spec is None:
+        context.redraw_page()  # the whole page says what is going on
+        return
+    runs = svc.runs(store, couple.id)
+    if not runs:
+        _start_screen(store, spec, couple)
+        return
+    run = runs[0]
+    render(store, spec, lexicon, couple, run)
+    if run.phase == "reveal":
+        _another_time(store, spec, couple, runs)
