@@ -20,7 +20,7 @@ from studio import services
 from studio.dialogue import DialogueSpec, DialogueState
 from studio.store import Couple, Store
 from studio.text import md_escape, shorten
-from studio.ui import context, curtain, timer
+from studio.ui import context, curtain, layout, timer
 from studio.ui.partner import chip, label, plain
 
 OWN = -1  # the "in our own words" choice of the topic picker
@@ -553,3 +553,37 @@ def after_screen(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
         return
     st.title(spec.closing.title)
     _results(store, couple, spec, run, view)
+
+
+# ---------------------------------------------------------------------- the page
+
+
+@st.fragment
+def page() -> None:
+    """The dialogue below the page's checks. A fragment: a step's button redraws this
+    part only, reading the couple and the dialogue afresh from the store."""
+    store = context.store()
+    couple = context.current_couple()
+    spec = svc.find_spec(context.catalog())
+    if couple is None or couple.paused_at is not None or spec is None:
+        context.redraw_page()  # a break began, or the page has something to say
+        return
+    try:
+        run = svc.latest(store, couple)
+    except svc.StateError:
+        run = None
+        st.warning(
+            "We couldn't read your last dialogue, so we set it aside. You can start a new "
+            "one; nothing else is affected.",
+            icon=":material/info:",
+        )
+    screen = svc.screen(run)
+    if screen == "dialogue" and run is not None:
+        layout.where("dialogue")
+        dialogue_screen(store, couple, spec, run)
+    elif screen == "after" and run is not None:
+        layout.where("after")
+        after_screen(store, couple, spec, run)
+    else:
+        layout.where("dialogue")
+        start_screen(store, couple, spec, run)
