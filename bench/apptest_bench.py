@@ -15,11 +15,71 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import streamlit.testing.v1.local_script_runner as _lsr
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.testing.v1 import AppTest
 
 from bench import common
 
 TIMEOUT = 60
+
+# --- fragment reruns -----------------------------------------------------------------
+# A click inside an ``st.fragment`` makes the real server rerun that fragment only (the
+# browser sends the fragment's id with the widget states). ``AppTest.run()`` always
+# reruns the whole script, so for those interactions the benchmark asks for exactly
+# what the browser asks for: the same widget states with the fragment's id. The ids
+# come from the ``fragment_id`` of the deltas the last run sent, as in the browser.
+
+_parse = _lsr.parse_tree_from_messages
+
+
+def _capture(messages):
+    tree = _parse(messages)
+    tree._bench_messages = list(messages)  # which fragment drew what, for _fragment_ids
+    return tree
+
+
+_lsr.parse_tree_from_messages = _capture
+
+
+def _fragment_ids(at: AppTest) -> dict[str, str]:
+    """Widget id → id of the fragment that drew it, from the messages of ``at``'s last
+    run."""
+    out: dict[str, str] = {}
+    for msg in getattr(at._tree, "_bench_messages", ()):
+        if msg.HasField("delta") and msg.delta.WhichOneof("type") == "new_element":
+            el = msg.delta.new_element
+            kind = el.WhichOneof("type")
+            wid = getattr(getattr(el, kind), "id", "") if kind else ""
+            if wid and msg.delta.fragment_id:
+                out[wid] = msg.delta.fragment_id
+    return out
+
+
+def _fragment_run(at: AppTest, widget) -> tuple[float, AppTest]:
+    """Rerun the fragment ``widget`` belongs to, as the browser would after the change
+    already made to ``widget``; returns the time and the app (whose tree now holds what
+    the fragment drew)."""
+    fid = _fragment_ids(at).get(widget.id)
+    if fid is None:
+        raise RuntimeError(f"{widget.key} is not drawn by a fragment")
+
+    def rerun_data(*args, **kwargs):
+        kwargs.setdefault("fragment_id_queue", [fid])
+        return RerunData(*args, **kwargs)
+
+    _lsr.RerunData = rerun_data
+    try:
+        t = _timed(at.run)
+    finally:
+        _lsr.RerunData = RerunData
+    return t, at
+
+
+def _resync(at: AppTest, what: str) -> AppTest:
+    """A whole-page run after a fragment run (not timed), so the next sample starts from
+    a complete page, as the browser has one."""
+    return _ok(at.run(), what)
 
 
 def _app(**query: str) -> AppTest:
@@ -149,13 +209,22 @@ class Studio:
         if not at.slider:
             raise RuntimeError("no slider on the safety map's scales")
         self.ats["slider"], self.ids["slider"] = at, run.id
+        self.ids["slider_couple"] = couple.id
 
     def slider_change(self, i: int) -> float:
         at = self.ats["slider"]
         sl = at.slider[0]
-        sl.set_value(3 if sl.value != 3 else 7)
-        t = _timed(at.run)
+        new = 3 if sl.value != 3 else 7
+        sl.set_value(new)
+        t, _ = _fragment_run(at, sl)
         _ok(at, "slider")
+        from studio import safety_service as svc
+
+        run = svc.reload(self.store, self.ids["slider_couple"], self.ids["slider"])
+        got = svc.own_answers(self.store, run, "a")
+        if not any(v == (new, False) for v in got.values()):
+            raise RuntimeError("the slider's fragment did not save the new position")
+        _resync(at, "slider page")
         return t
 
     # safety map: "Save and go on" from the scales (saves every slider, next part)
@@ -166,11 +235,13 @@ class Studio:
 
     def next_click(self, i: int) -> float:
         at, rid = self.ats["next"], self.ids["next"]
-        at.button(key=f"sm_next_{rid}_a_1").click()
-        t = _timed(at.run)
+        btn = at.button(key=f"sm_next_{rid}_a_1")
+        btn.click()
+        t, _ = _fragment_run(at, btn)
         _ok(at, "save and go on")
-        if at.header[0].value != "What you need most":
+        if "What you need most" not in [h.value for h in at.header]:
             raise RuntimeError("'Save and go on' did not move on")
+        _resync(at, "needs")
         _ok(at.button(key=f"sm_back_{rid}_a_2").click().run(), "back")  # not timed
         return t
 
@@ -182,27 +253,45 @@ class Studio:
 
     def seal_click(self, i: int) -> float:
         at, rid = self.ats["seal"], self.ids["seal"]
-        at.button(key=f"sm_seal_{rid}_a").click()
-        t = _timed(at.run)
+        btn = at.button(key=f"sm_seal_{rid}_a")
+        btn.click()
+        t, _ = _fragment_run(at, btn)
         _ok(at, "seal")
+        if not any(h.value.startswith("Pass the laptop to") for h in at.header):
+            raise RuntimeError("sealing did not hand the laptop over")
+        _resync(at, "after seal")
         _ok(at.button(key=f"sm_ask_unseal_{rid}").click().run(), "ask to unseal")
         _ok(at.button(key=f"sm_unseal_yes_{rid}").click().run(), "agree to unseal")
         _curtain(at)
         return t
 
-    # safety map: the reveal drawn again (any rerun on that page: five charts, texts)
+    # safety map: B's "I'm ready" opens the reveal (five charts, texts); then, not timed,
+    # B's "ready" is taken back in the store and the page drawn again
     def reveal_setup(self) -> None:
         couple = common.new_couple(self.store)
-        common.safety_run(self.store, couple, self.spec, "reveal")
+        run = common.safety_run(self.store, couple, self.spec, "confirm_one_ready")
         at = _open("safety_map", couple.token)
-        if not at.title or at.title[0].value != "What makes you feel safe — together":
-            raise RuntimeError("the reveal did not open")
-        self.ats["reveal"] = at
+        if not at.title or at.title[0].value != "You've both sealed your answers":
+            raise RuntimeError("the confirm screen did not open")
+        self.ats["reveal"], self.ids["reveal"] = at, run.id
+        self.ids["reveal_couple"] = couple.id
 
-    def reveal_render(self, i: int) -> float:
-        at = self.ats["reveal"]
-        t = _timed(at.run)
+    def reveal_open(self, i: int) -> float:
+        from dataclasses import replace
+
+        from studio import safety_service as svc
+
+        at, rid = self.ats["reveal"], self.ids["reveal"]
+        btn = at.button(key=f"sm_ready_{rid}_b")
+        btn.click()
+        t, _ = _fragment_run(at, btn)
         _ok(at, "reveal")
+        if "What makes you feel safe — together" not in [x.value for x in at.title]:
+            raise RuntimeError("the reveal did not open")
+        run = svc.reload(self.store, self.ids["reveal_couple"], rid)
+        state = replace(run.state, ready={"a": True, "b": False}, revealed_at=None)
+        self.store.set_safety_state(rid, state.to_dict())
+        _resync(at, "confirm again")
         return t
 
     # dialogue: the next step's button (a mirror loop keeps it going: "Not quite" ↔
@@ -230,9 +319,14 @@ class Studio:
 
     def dialogue_step(self, i: int) -> float:
         at = self.ats["dialogue"]
-        self._dialogue_button(at).click()
-        t = _timed(at.run)
+        btn = self._dialogue_button(at)
+        before = btn.key
+        btn.click()
+        t, _ = _fragment_run(at, btn)
         _ok(at, "dialogue step")
+        if any(b.key == before for b in at.button):
+            raise RuntimeError("the dialogue did not move to its next step")
+        _resync(at, "dialogue")
         return t
 
 
@@ -252,8 +346,8 @@ def scenarios(store) -> tuple[list[Scenario], list[Scenario]]:
         Scenario("safety_next", "safety map, “Save and go on”", "rerun", app.next_setup,
                  app.next_click),
         Scenario("safety_seal", "safety map, seal", "rerun", app.seal_setup, app.seal_click),
-        Scenario("reveal_render", "reveal, drawn again", "rerun", app.reveal_setup,
-                 app.reveal_render),
+        Scenario("reveal_open", "reveal, B's “I'm ready”", "rerun", app.reveal_setup,
+                 app.reveal_open),
         Scenario("dialogue_step", "dialogue, next step", "rerun", app.dialogue_setup,
                  app.dialogue_step),
     ]
