@@ -19,24 +19,37 @@ st.set_page_config(
                 "studio for two. Everything stays on this computer."},
 )
 
-P = context.PAGES
-couple_pages = [
-    st.Page(P["welcome"], title="Welcome", icon=":material/home:", default=True),
-    st.Page(P["setup"], title="Set up", icon=":material/group:", url_path="setup"),
-    st.Page(P["home"], title="Our space", icon=":material/favorite:", url_path="our-space"),
-    st.Page(P["safety_map"], title="What makes you feel safe?", icon=":material/shield:",
-            url_path="safety-map"),
-    st.Page(P["dialogue"], title="Talk and listen", icon=":material/forum:",
-            url_path="dialogue"),
-    st.Page(P["join"], title="Join a workshop", icon=":material/login:", url_path="join"),
-    st.Page(P["data"], title="Your data", icon=":material/lock:", url_path="your-data"),
-    st.Page(P["resources"], title="Help and resources", icon=":material/support:",
-            url_path="resources"),
-]
-facilitator_pages = [
-    st.Page(P["workshop"], title="Run a workshop", icon=":material/co_present:",
-            url_path="workshop"),
-]
+
+def _pages() -> tuple[list, list]:
+    """The page objects, built once per browser tab (building them is a few ms per run;
+    one tab runs one script at a time, so its own objects are never shared)."""
+    P = context.PAGES
+    return (
+        [
+            st.Page(P["welcome"], title="Welcome", icon=":material/home:", default=True),
+            st.Page(P["setup"], title="Set up", icon=":material/group:", url_path="setup"),
+            st.Page(P["home"], title="Our space", icon=":material/favorite:",
+                    url_path="our-space"),
+            st.Page(P["safety_map"], title="What makes you feel safe?",
+                    icon=":material/shield:", url_path="safety-map"),
+            st.Page(P["dialogue"], title="Talk and listen", icon=":material/forum:",
+                    url_path="dialogue"),
+            st.Page(P["join"], title="Join a workshop", icon=":material/login:",
+                    url_path="join"),
+            st.Page(P["data"], title="Your data", icon=":material/lock:", url_path="your-data"),
+            st.Page(P["resources"], title="Help and resources", icon=":material/support:",
+                    url_path="resources"),
+        ],
+        [
+            st.Page(P["workshop"], title="Run a workshop", icon=":material/co_present:",
+                    url_path="workshop"),
+        ],
+    )
+
+
+if "_sbs_pages" not in st.session_state:
+    st.session_state["_sbs_pages"] = _pages()
+couple_pages, facilitator_pages = st.session_state["_sbs_pages"]
 page = st.navigation(
     {"For the two of you": couple_pages, "For facilitators": facilitator_pages},
     position="hidden",

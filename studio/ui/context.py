@@ -6,6 +6,7 @@ memory, so a reload, a bookmark or a second tab resumes exactly where they were.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,22 @@ PAGES: dict[str, str] = {
 }
 
 
-@st.cache_resource(show_spinner=False)
+_STORES: dict[str, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
 def _store(url: str) -> Store:
-    return Store(url)
+    """One store (one engine, one connection pool) per database, shared by every
+    session of this process. A plain dict: ``st.cache_resource`` would do the same but
+    hashes its argument on every call, and pages ask for the store several times per
+    run. A store that can't be opened is not remembered, so fixing the file helps."""
+    found = _STORES.get(url)
+    if found is not None:
+        return found
+    with _STORES_LOCK:
+        if url not in _STORES:
+            _STORES[url] = Store(url)
+        return _STORES[url]
 
 
 def store() -> Store:
