@@ -14,6 +14,7 @@ every request it makes must go to the server on 127.0.0.1 (checked, like the tes
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -39,9 +40,10 @@ SAFETY = "What makes you feel safe?"
 
 # Installed in every page before the app loads: notes when a ForwardMsg with
 # ``script_finished`` arrives (a top-level protobuf varint field; status 0 = a full
-# run finished, 3 = a fragment run, which is not what a click waits for). A fast rerun
-# can be over before React ever draws the "running" state, so the script-state
-# attribute alone may never change; the message always arrives.
+# run finished, 3 = a fragment run finished: most of the studio's clicks rerun only the
+# fragment they are in). A fast rerun can be over before React ever draws the "running"
+# state, so the script-state attribute alone may never change; the message always
+# arrives.
 _WS_HOOK = """(() => {
   const FIELD = %d;
   const scan = (buf) => {
@@ -81,13 +83,17 @@ _WS_HOOK = """(() => {
 })();"""
 
 # Arm before an input. t0 = the input event's own timestamp (pointerdown / keydown,
-# captured before the app sees it); t1 = the first animation frame after the full run
-# it caused has finished (its script_finished message has arrived and Streamlit shows
-# "notRunning" again); t2, when a CSS selector is given, = the first moment after t1
-# that it matches ``count`` elements (Plotly draws its charts after the rerun).
-# A MutationObserver re-checks on every change of the page, as ``after_rerun`` in
-# tests/e2e/conftest.py does.
-_ARM = """([sel, count]) => {
+# captured before the app sees it); t1 = the first animation frame after the run it
+# caused has finished (a script_finished message, full or fragment run, has arrived
+# after t0, ``until`` — a JS expression saying the screen shows the change — holds, and
+# Streamlit shows "notRunning" again); t2, when a CSS selector is given, = the first
+# moment after t1 that it matches ``count`` elements (Plotly draws its charts after the
+# rerun). ``until`` matters on the dialogue page, whose clock redraws itself every
+# second: one of those runs may finish after t0, but the screen only changes with the
+# click's own run. A MutationObserver re-checks on every change of the page, as
+# ``after_rerun`` in tests/e2e/conftest.py does.
+_ARM = """([sel, count, until]) => {
+  const done = until ? new Function('return (' + until + ');') : () => true;
   const app = document.querySelector("[data-testid='stApp']");
   if (window.__benchObs) { window.__benchObs.disconnect(); }
   const st = {t0: null, t1: null, t2: null, finished: null, waiting: false};
@@ -103,10 +109,11 @@ _ARM = """([sel, count]) => {
     }
     if (st.waiting) return;
     if (st.finished === null) {
-      const f = window.__sbsFinished.find(([at, v]) => at >= st.t0 && v === 0);
+      const f = window.__sbsFinished.find(([at, v]) => at >= st.t0 && (v === 0 || v === 3));
       if (!f) return;
       st.finished = f[0];
     }
+    if (!done()) return;
     if (app.getAttribute('data-test-script-state') !== 'notRunning') return;
     st.waiting = true;
     requestAnimationFrame(() => {
@@ -136,12 +143,18 @@ def wait_idle(page: Page) -> None:
     page.wait_for_selector(IDLE, timeout=TIMEOUT)
 
 
-def timed(page: Page, action, *, selector: str | None = None, count: int = 0) -> dict:
+def timed(page: Page, action, *, selector: str | None = None, count: int = 0,
+          until: str | None = None) -> dict:
     """Seconds from the input ``action()`` makes to: ``screen``, the end of the rerun it
     causes; ``message``, the arrival of its script_finished message (the server's and
-    the network's part); ``drawn``, with a ``selector``, until it matches ``count``."""
+    the network's part); ``drawn``, with a ``selector``, until it matches ``count``.
+    ``until``: a JS expression that is true once the screen shows the change."""
+    # The tab in front: the studio's pages share one browser context (like tabs), and
+    # Chromium throttles animation frames in a tab that is not in front to about one a
+    # second, which would add up to a second to every sample.
+    page.bring_to_front()
     wait_idle(page)
-    page.evaluate(_ARM, [selector, count])
+    page.evaluate(_ARM, [selector, count, until])
     action()
     page.wait_for_function(_DONE, arg=[selector], timeout=TIMEOUT)
     screen, drawn, message = page.evaluate(_TAKE)
@@ -149,6 +162,16 @@ def timed(page: Page, action, *, selector: str | None = None, count: int = 0) ->
     if selector:
         out["drawn"] = drawn / 1000.0
     return out
+
+
+def _button_shown(text: str) -> str:
+    return ("[...document.querySelectorAll('button')].some(b => b.innerText.trim() === "
+            + json.dumps(text) + ")")
+
+
+def _heading_shown(start: str) -> str:
+    return ("[...document.querySelectorAll('h1, h2, h3')].some(h => "
+            "h.innerText.trim().startsWith(" + json.dumps(start) + "))")
 
 
 def after_rerun(page: Page, action) -> None:
@@ -307,7 +330,7 @@ class StudioClicks:
         self._curtain(page)
         button = page.get_by_role("button", name="Seal my answers")
         expect(button).to_be_visible()
-        return timed(page, button.click)
+        return timed(page, button.click, until=_heading_shown("Pass the laptop to"))
 
     def reveal(self) -> dict:
         """B's "I'm ready" opens the reveal (and, ``drawn``, its five charts are drawn).
@@ -328,7 +351,8 @@ class StudioClicks:
             after_rerun(page, page.get_by_role("link", name=SAFETY, exact=True).click)
         button = page.get_by_role("button", name="I'm ready to see it together")
         expect(button).to_be_visible()
-        got = timed(page, button.click, selector=".js-plotly-plot", count=5)
+        got = timed(page, button.click, selector=".js-plotly-plot", count=5,
+                    until=_heading_shown("What makes you feel safe — together"))
         expect(page.get_by_role("heading", name="What makes you feel safe — together")
                ).to_be_visible()
         return got
@@ -347,12 +371,13 @@ class StudioClicks:
     def dialogue(self) -> dict:
         """The next step's button (a mirror loop: "Not quite" ↔ "I've said it back").
 
-        The step timer redraws itself every second; those fragment runs finish with
-        another status, so only the full run the press caused ends the measurement.
+        The step timer redraws itself every second; the measurement ends only when the
+        next step's button is on the screen and the run is over.
         """
         page = self.pages["dialogue"]
         name = self._STEPS[self.dialogue_events % 2]
         self.dialogue_events += 1
+        following = self._STEPS[self.dialogue_events % 2]
         button = page.get_by_role("button", name=name, exact=True)
         expect(button).to_be_visible()
-        return timed(page, button.click)
+        return timed(page, button.click, until=_button_shown(following))
