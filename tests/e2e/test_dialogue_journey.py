@@ -96,6 +96,14 @@ def test_two_rounds_with_a_mirror_loop_a_reload_and_private_ratings(server, open
     click(page, "Switch — same topic")
     roles_are(page, "Sam", "Robin")
     now_step(page, "Say it")
+    # A break from inside the dialogue (its buttons redraw only the dialogue): the whole
+    # page turns into the break screen, and coming back resumes the same step.
+    click(page, "Take a break")
+    expect(page.get_by_role("heading", name="Taking a break")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^Now: "))).to_have_count(0)
+    click(page, "We're ready to carry on")
+    now_step(page, "Say it")
+    roles_are(page, "Sam", "Robin")
     click(page, "I've said it")
     click(page, "I've said it back")
     click(page, "Did I get it? — Yes")
