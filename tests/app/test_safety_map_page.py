@@ -163,3 +163,27 @@ def test_sharing_with_the_room_needs_both_and_sends_numbers_only(make_app, ready
     assert "positions_a" in raw
     assert MARK_A not in raw and "Robin" not in raw
     assert any("shared your numbers" in s.value for s in at.success)
+
+
+def test_a_new_round_keeps_the_earlier_one(make_app, ready_couple, store):
+    from studio import safety_service as svc
+
+    at = start(make_app, ready_couple)
+    answer(at, 1, "a", MARK_A, 2)
+    answer(at, 1, "b", MARK_B, 7)
+    at.button(key="sm_ready_1_a").click().run()
+    at.button(key="sm_ready_1_b").click().run()
+    assert not [e for e in at.expander if e.label.startswith("Earlier rounds")]
+    at.button(key="sm_new_round").click().run()
+    assert not at.exception
+    assert "Pass the laptop to" in at.header[0].value  # a fresh private turn
+    assert MARK_A not in everything(at) and MARK_B not in everything(at)
+    assert len(svc.runs(store, ready_couple.id)) == 2
+    answer(at, 2, "a", "second round a", 5)
+    answer(at, 2, "b", "second round b", 5)
+    at.button(key="sm_ready_2_a").click().run()
+    at.button(key="sm_ready_2_b").click().run()
+    assert at.title[0].value == "What makes you feel safe — together"
+    earlier = [e for e in at.expander if e.label.startswith("Earlier rounds")]
+    assert [e.label for e in earlier] == ["Earlier rounds (1)"]
+    assert any("Shared ground" in m.value for m in earlier[0].markdown)
