@@ -170,21 +170,6 @@ def guess_item(key: str) -> str:
     return f"guess:{key}"
 
 
-def items(spec: SafetyMapSpec) -> list[str]:
-    return (
-        [TEXT]
-        + [scale_item(s.key) for s in spec.scales]
-        + [NEEDS]
-        + [guess_item(s.key) for s in spec.scales]
-    )
-
-
-def progress(spec: SafetyMapSpec, stored: Mapping[str, tuple[Any, bool]]) -> tuple[int, int]:
-    """(items given or skipped, all items) for one partner."""
-    all_items = items(spec)
-    return sum(1 for i in all_items if i in stored), len(all_items)
-
-
 def clean_text(spec: SafetyMapSpec, raw: str | None) -> str:
     """The opening answer to store: trimmed; FlowError if longer than allowed."""
     text = (raw or "").replace("\r\n", "\n").strip()

@@ -66,12 +66,13 @@ def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str
         return
 
     stored = svc.own_answers(store, run, p)
-    done, total = flow.progress(spec, stored)
     section = run.state.section[p]
     name = flow.SECTIONS[section]
     st.title("Your turn, " + label(couple, p))
-    st.progress(done / total, text=f"{done} of {total} answered · part {section + 1} of "
-                f"{len(flow.SECTIONS)}: {flow.SECTION_TITLES[name]}")
+    # By part, not by answer: a slider redraws only itself, so a count of answers up
+    # here would lag behind. The last part shows what was answered.
+    st.progress(section / (len(flow.SECTIONS) - 1),
+                text=f"Part {section + 1} of {len(flow.SECTIONS)}: {flow.SECTION_TITLES[name]}")
     st.caption("Every answer is saved as you give it. Skip anything you'd rather not say.")
     _say_problem(run, p)
     {"words": _words, "scales": _scales, "needs": _needs, "guesses": _guesses,
