@@ -119,14 +119,13 @@ def _running(row: Mapping[str, Any]) -> Running:
 
 def latest(store: Store, couple: Couple) -> Running | None:
     """The couple's newest dialogue, or None. Raises ``StateError`` if it can't be read."""
-    rows = store.dialogues_of(couple.id)
+    rows = store.dialogues_of(couple.id, newest=1)
     return _running(rows[0]) if rows else None
 
 
 def _by_id(store: Store, couple_id: int, dialogue_id: int) -> Running:
-    for row in store.dialogues_of(couple_id):
-        if int(row["id"]) == dialogue_id:
-            return _running(row)
+    for row in store.dialogues_of(couple_id, dialogue_id=dialogue_id):
+        return _running(row)
     raise Stale("That dialogue is no longer here.")
 
 

@@ -674,13 +674,18 @@ class Store:
             extra=_dumps(dict(extra)), created_at=now, updated_at=now,
         )
 
-    def dialogues_of(self, couple_id: int) -> list[dict[str, Any]]:
+    def dialogues_of(self, couple_id: int, *, newest: int | None = None,
+                     dialogue_id: int | None = None) -> list[dict[str, Any]]:
+        """The couple's dialogues, newest first: all, the ``newest`` n, or the one with
+        ``dialogue_id`` (a list of zero or one)."""
+        query = (select(dialogues).where(dialogues.c.couple_id == couple_id)
+                 .order_by(dialogues.c.id.desc()))
+        if dialogue_id is not None:
+            query = query.where(dialogues.c.id == dialogue_id)
+        if newest is not None:
+            query = query.limit(newest)
         with self.read() as conn:
-            rows = conn.execute(
-                select(dialogues)
-                .where(dialogues.c.couple_id == couple_id)
-                .order_by(dialogues.c.id.desc())
-            ).mappings().all()
+            rows = conn.execute(query).mappings().all()
         return [
             {**r, "state": json.loads(r["state"]), "extra": json.loads(r["extra"])} for r in rows
         ]

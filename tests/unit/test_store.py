@@ -565,3 +565,13 @@ def test_switching_to_wal_gives_up_eventually_and_other_errors_are_not_retried()
     with pytest.raises(sqlite3.OperationalError):
         _set_wal(broken)
     assert broken.calls == 1
+
+
+def test_dialogues_newest_first_one_or_by_id_and_only_the_couples_own(store) -> None:
+    couple, other = make_couple(store), make_couple(store, "Ana", "Bo")
+    ids = [store.create_dialogue(couple.id, {"n": n}, {}) for n in range(3)]
+    theirs = store.create_dialogue(other.id, {"n": 9}, {})
+    assert [d["id"] for d in store.dialogues_of(couple.id)] == ids[::-1]
+    assert [d["state"] for d in store.dialogues_of(couple.id, newest=1)] == [{"n": 2}]
+    assert [d["state"] for d in store.dialogues_of(couple.id, dialogue_id=ids[0])] == [{"n": 0}]
+    assert store.dialogues_of(couple.id, dialogue_id=theirs) == []  # another couple's
