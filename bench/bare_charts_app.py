@@ -1,0 +1,24 @@
+"""A reference for the reveal: a bare page that draws the reveal's five charts.
+
+Nothing of the studio is imported: the benchmark writes the five figures (built by
+``studio.charts`` for a revealed couple) as JSON into this server's data folder, and a
+button shows or hides them, with the reveal's own chart settings. Comparing the reveal
+with this page tells what drawing the charts costs on its own in the browser.
+"""
+
+import json
+import os
+from pathlib import Path
+
+import streamlit as st
+
+FIGURES = Path(os.environ["STUDIO_DATA_DIR"]) / "figures"
+CONFIG = {"displayModeBar": False, "responsive": True}  # as studio/ui/safety_view.py
+
+st.title("Bare page")
+if st.button("Press me", key="bare_button"):
+    st.session_state["show"] = not st.session_state.get("show", False)
+if st.session_state.get("show"):
+    for path in sorted(FIGURES.glob("*.json")):
+        st.plotly_chart(json.loads(path.read_text()), theme=None, config=CONFIG,
+                        key=f"chart_{path.stem}")
