@@ -330,8 +330,40 @@ class Studio:
         return t
 
 
+class BareCharts:
+    """Reference for the reveal: ``bench/bare_charts_app.py`` drawing the reveal's five
+    figures on a button press (information; not in the headline)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.at: AppTest | None = None
+
+    def setup(self) -> None:
+        import os
+        from pathlib import Path
+
+        from bench.browser_bench import write_reveal_figures
+
+        write_reveal_figures(self.store, Path(os.environ["STUDIO_DATA_DIR"]) / "figures")
+        self.at = AppTest.from_file(str(common.ROOT / "bench" / "bare_charts_app.py"),
+                                    default_timeout=TIMEOUT)
+        _ok(self.at.run(), "bare charts")
+
+    def show(self, i: int) -> float:
+        assert self.at is not None
+        self.at.button[0].click()
+        t = _timed(self.at.run)
+        if len(self.at.get("plotly_chart")) != 5:
+            raise RuntimeError("the reference page did not draw five charts")
+        _ok(self.at.button[0].click().run(), "hide the charts")  # not timed
+        return t
+
+
+REFERENCES = ("bare_five_charts",)
+
+
 def scenarios(store) -> tuple[list[Scenario], list[Scenario]]:
-    bare, app = Bare(), Studio(store)
+    bare, app, charts = Bare(), Studio(store), BareCharts(store)
     base = [
         Scenario("bare_slider", "bare page, slider", "rerun", bare.setup, bare.slider),
         Scenario("bare_button", "bare page, button", "rerun", lambda: None, bare.button),
@@ -348,6 +380,8 @@ def scenarios(store) -> tuple[list[Scenario], list[Scenario]]:
         Scenario("safety_seal", "safety map, seal", "rerun", app.seal_setup, app.seal_click),
         Scenario("reveal_open", "reveal, B's “I'm ready”", "rerun", app.reveal_setup,
                  app.reveal_open),
+        Scenario("bare_five_charts", "(bare page + the reveal's charts)", "rerun",
+                 charts.setup, charts.show),
         Scenario("dialogue_step", "dialogue, next step", "rerun", app.dialogue_setup,
                  app.dialogue_step),
     ]
