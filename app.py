@@ -103,6 +103,8 @@ if on_break:
 elif projector and room_banner.private_page(page.url_path):
     room_banner.kept_off_projector()  # a couple's answers never go to a big screen
 else:
-    if not projector:
+    if projector:
+        room_banner.projector_way_out(page.url_path)  # the sidebar is hidden there
+    else:
         room_banner.show(couple, page.url_path)  # the workshop the couple joined, if any
     page.run()

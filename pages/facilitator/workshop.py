@@ -301,12 +301,16 @@ def run_room(state: rs.RoomState) -> None:
     if not projector:
         st.button("Put it on the big screen", key="ws_proj_on_main", on_click=set_projector,
                   args=(True,), icon=":material/co_present:",
-                  help="Large type, high contrast, no sidebar. Leave it under “More”.")
+                  help="Large type, high contrast, no sidebar. Leave it under “More”. "
+                       "Press F11 for full screen, so your facilitator link in the "
+                       "address bar stays off the big screen.")
         with st.expander("Progress by part (counts only)"):
             draw_progress(state, script)
         with st.expander("Your facilitator link — keep it to yourself"):
             st.write("Only this link can run the room: moving on, timers, results, closing. "
-                     "Bookmark it. Don't put it on the big screen or share it with couples.")
+                     "Bookmark it. Don't put it on the big screen or share it with couples. "
+                     "It is in your address bar too: on the projector, press F11 for full "
+                     "screen.")
             st.code(base_url() + "/workshop?" + context.ROOM_PARAM + "=" + (secret or ""),
                     language=None)
 

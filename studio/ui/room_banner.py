@@ -75,6 +75,18 @@ def kept_off_projector() -> None:
               on_click=set_projector, args=(False,))
 
 
+def projector_way_out(url_path: str) -> None:
+    """In projector mode the sidebar and its switch are hidden, so every page that has no
+    way out of its own gets one (the workshop page has its own; private pages are
+    replaced by ``kept_off_projector``, which has one too)."""
+    if url_path == "workshop" or private_page(url_path):
+        return
+    with st.container(key="projector_way_out", horizontal=True,
+                      horizontal_alignment="right"):
+        st.button("Leave projector mode", key="leave_projector", icon=":material/close:",
+                  on_click=set_projector, args=(False,))
+
+
 def set_projector(on: bool) -> None:
     """Turn projector mode on or off from a button's callback. The router's sidebar
     switch is told too; otherwise it would put its old value back on the next run."""

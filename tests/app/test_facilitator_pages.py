@@ -269,3 +269,16 @@ def test_private_pages_stay_off_the_projector(make_app, store):
         at = open_page(make_app(c=c.token, proj="1"), page)
         assert "This part stays off the big screen" in texts(at)
     assert "Leave projector mode" in [b.label for b in at.button]
+
+
+@pytest.mark.parametrize("page", ["welcome", "home", "join", "resources"])
+def test_every_page_on_the_projector_has_a_way_out(make_app, store, page):
+    """Projector mode hides the sidebar and its switch: a page must offer the way back."""
+    c = make_ready(store)
+    at = open_page(make_app(c=c.token, proj="1"), page)
+    leave = [b for b in at.button if b.label == "Leave projector mode"]
+    assert len(leave) == 1
+    leave[0].click().run()
+    assert not at.exception
+    assert "proj" not in at.query_params
+    assert "Leave projector mode" not in [b.label for b in at.button]
