@@ -60,34 +60,39 @@ theme.apply(projector=projector)
 store_problem = context.store_problem()  # None, or why the data file can't be opened
 couple = context.current_couple() if context.token() and store_problem is None else None
 
-with st.sidebar:
-    st.markdown("### Side by Side")
-    if couple is not None:
-        st.caption("Together here: " + label(couple, "a") + " and " + label(couple, "b"))
-    st.caption("For the two of you")
-    params = context.keep_params()
-    for p in couple_pages:
-        st.page_link(p, query_params=params)
-    st.caption("For facilitators")
-    for p in facilitator_pages:
-        st.page_link(p, query_params=params)
-    st.divider()
-    show_pause = couple is not None and couple.paused_at is None
-    if show_pause and page.url_path not in ("resources", "your-data") and st.button(
-        "We need a break", icon=":material/pause_circle:", key="nav_pause",
-        help="Stop here for a while. Everything is kept.", width="stretch",
-    ):
-        services.pause(context.store(), couple)
-        st.rerun()
-    new_proj = st.toggle("Projector mode", value=projector, key="nav_projector",
-                         help="Large type and high contrast for a big screen.")
-    if new_proj != projector:
-        if new_proj:
-            st.query_params[context.PROJECTOR_PARAM] = "1"
-        else:
-            st.query_params.pop(context.PROJECTOR_PARAM, None)
-        st.rerun()
-    st.caption("Not therapy. Everything stays on this computer.")
+
+def _projector_switched() -> None:
+    room_banner.set_projector(bool(st.session_state[room_banner.NAV_PROJECTOR]))
+
+
+def sidebar() -> None:
+    """Links that keep the couple's token, a break, projector mode. Not drawn at all in
+    projector mode: it is hidden there, and its links carry the page's parameters."""
+    with st.sidebar:
+        st.markdown("### Side by Side")
+        if couple is not None:
+            st.caption("Together here: " + label(couple, "a") + " and " + label(couple, "b"))
+        st.caption("For the two of you")
+        params = context.keep_params()
+        for p in couple_pages:
+            st.page_link(p, query_params=params)
+        st.caption("For facilitators")
+        for p in facilitator_pages:
+            st.page_link(p, query_params=params)
+        st.divider()
+        if (couple is not None and couple.paused_at is None
+                and page.url_path not in ("resources", "your-data")):
+            st.button("We need a break", icon=":material/pause_circle:", key="nav_pause",
+                      help="Stop here for a while. Everything is kept.", width="stretch",
+                      on_click=services.pause, args=(context.store(), couple))
+        st.toggle("Projector mode", value=projector, key=room_banner.NAV_PROJECTOR,
+                  help="Large type and high contrast for a big screen.",
+                  on_change=_projector_switched)
+        st.caption("Not therapy. Everything stays on this computer.")
+
+
+if not projector:
+    sidebar()
 
 if store_problem is not None and page.url_path != "resources":
     context.store()  # says which file can't be opened, then stops (help stays reachable)

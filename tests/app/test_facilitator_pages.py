@@ -95,11 +95,33 @@ def test_min_group_below_three_is_not_offered(make_app):
     assert at.number_input(key="ws_min_group_workshop_room").min == 3
 
 
+def sent(at: AppTest) -> str:
+    """Every element the run sent, main and sidebar, as protobuf text."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            out.append(str(proto))
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                walk(child)
+
+    walk(at._tree)
+    return "\n".join(out)
+
+
 def test_projector_mode_hides_the_facilitator_link(make_app, room):
     at = open_page(make_app(room=room.secret, proj="1"), "workshop")
     assert room.room.code in texts(at)
     assert not any(room.secret in c.value for c in at.code)
     assert room.secret not in texts(at)
+    # Not even in the (hidden) sidebar's links: in projector mode there is no sidebar.
+    assert len(at.sidebar.children) == 0
+    assert room.secret not in sent(at)
+    without = open_page(make_app(room=room.secret), "workshop")
+    assert room.secret in sent(without)  # the check can see it where it is sent
 
 
 def test_a_wrong_secret_is_refused_kindly(make_app, store, room):
