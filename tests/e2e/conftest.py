@@ -35,8 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-# A busy 2-core machine can take a while to load a widget's code the first time;
-# assertions wait up to this long (they return as soon as the condition holds).
+# A busy 2-core machine can take a while to load a widget's code the first time; every
+# wait (assertions, idle, a rerun) allows the same 30 s and returns as soon as the
+# condition holds.
 expect.set_options(timeout=30_000)
 
 pytestmark = pytest.mark.e2e
@@ -163,7 +164,7 @@ def open_page(browser, requests_seen):
         requests_seen.append(rec)
         ctx.on("request", lambda req: rec.urls.append(req.url))
         page = ctx.new_page()
-        page.set_default_timeout(20_000)
+        page.set_default_timeout(30_000)
         page.goto(srv.url + path)
         wait_idle(page)
         # Deep links must go straight through the router, never via "Page not found".
@@ -175,7 +176,7 @@ def open_page(browser, requests_seen):
         ctx.close()
 
 
-def wait_idle(page: Page, timeout: float = 20_000) -> None:
+def wait_idle(page: Page, timeout: float = 30_000) -> None:
     """Wait until the app exists and Streamlit reports its script is not running."""
     page.wait_for_selector(IDLE, timeout=timeout)
 
@@ -197,7 +198,7 @@ _RERUN_DONE = """() => window.__sbsRan === true && document.querySelector(
   "[data-testid='stApp']").getAttribute('data-test-script-state') === 'notRunning'"""
 
 
-def after_rerun(page: Page, action, timeout: float = 20_000) -> None:
+def after_rerun(page: Page, action, timeout: float = 30_000) -> None:
     """Do ``action()`` and wait until Streamlit has run the script for it and is idle again.
 
     A MutationObserver notes any change of the script-state attribute, so a fast rerun is
@@ -214,7 +215,7 @@ def click(page: Page, name: str, exact: bool = True) -> None:
     after_rerun(page, page.get_by_role("button", name=name, exact=exact).first.click)
 
 
-def expect_text(page: Page, text: str, timeout: float = 20_000) -> None:
+def expect_text(page: Page, text: str, timeout: float = 30_000) -> None:
     expect(page.get_by_text(text, exact=False).first).to_be_visible(timeout=timeout)
     wait_idle(page, timeout)
 
