@@ -428,3 +428,37 @@ class StudioClicks:
         button = page.get_by_role("button", name=name, exact=True)
         expect(button).to_be_visible()
         return timed(page, button.click, until=_button_shown(following))
+
+
+# -------------------------------------------------------------- a workshop's polling
+
+
+def polling_cpu(browser: Browser, server, store, couples: int, seconds: float) -> dict:
+    """Server CPU while ``couples`` couples in one workshop room sit on "Our space", each
+    in its own browser context: their room banner asks the server every second."""
+    import psutil
+
+    from studio import room_service as rs
+    from studio.exercises import load_catalog
+
+    room = rs.create_room(store, rs.room_scripts(load_catalog())[0])
+    pages = []
+    for _ in range(couples):
+        couple = common.new_couple(store)
+        rs.join_room(store, couple, room.room.code)
+        page = browser.page(server.url)
+        page.goto(f"{server.url}/our-space?c={couple.token}")
+        wait_idle(page)
+        expect(page.get_by_text("Workshop · part 1").first).to_be_visible(timeout=TIMEOUT)
+        pages.append(page)
+    proc = psutil.Process(server.proc.pid)
+    before, t0 = proc.cpu_times(), time.perf_counter()
+    time.sleep(seconds)  # measuring a span of wall time, not waiting for Streamlit
+    after, t1 = proc.cpu_times(), time.perf_counter()
+    for page in pages:
+        page.context.close()
+    cpu = (after.user - before.user) + (after.system - before.system)
+    per_second = cpu / (t1 - t0)
+    return {"couples": couples, "seconds": round(t1 - t0, 1),
+            "cpu_ms_per_s": round(per_second * 1000, 1),
+            "cpu_ms_per_couple_per_s": round(per_second * 1000 / couples, 1)}

@@ -243,8 +243,14 @@ def part_browser(tmp: Path, plan: dict, end: float) -> dict:
                 row["ratio_median"] = round(common.ratio(common.median(xs),
                                                          common.median(lat["bare"])), 2)
             out["new_session"][name] = row
-        store.dispose()
         log(f"  memory and new sessions: {time.perf_counter() - t_mem:.1f} s")
+
+        # 6. A workshop: couples whose room banner polls the server every second.
+        t_poll = time.perf_counter()
+        out["polling"] = bb.polling_cpu(browser, servers["app"], store, plan["poll_couples"],
+                                        plan["poll_seconds"])
+        store.dispose()
+        log(f"  workshop polling: {time.perf_counter() - t_poll:.1f} s")
         out["foreign_requests"] = browser.guard.foreign[:10]
         return out
     finally:
@@ -351,6 +357,12 @@ def print_report(res: dict) -> None:
             for name, row in ns.items():
                 log(f"   {name:12} median {row['median_ms']:7.1f}  p95 {row['p95_ms']:7.1f}"
                     + (f"  {row['ratio_median']:.2f}× bare" if "ratio_median" in row else ""))
+        poll = br.get("polling")
+        if poll:
+            log(f"\n6. A workshop: {poll['couples']} couples polling their room every second, "
+                f"for {poll['seconds']} s (information)")
+            log(f"   server CPU {poll['cpu_ms_per_s']:.0f} ms per second = "
+                f"{poll['cpu_ms_per_couple_per_s']:.0f} ms per couple per second")
         if br.get("foreign_requests"):
             log(f"   WARNING: the browser asked other hosts: {br['foreign_requests']}")
 
@@ -385,6 +397,8 @@ def main(argv: list[str] | None = None) -> int:
         "memory_reserve": 15 if quick else 45,
         "sessions": 10 if quick else 100,
         "latency_reps": 2 if quick else 7,
+        "poll_couples": 2 if quick else 5,
+        "poll_seconds": 3 if quick else 10,
     }
     only = set(filter(None, args.only.split(",")))
     started = time.perf_counter()
