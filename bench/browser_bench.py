@@ -21,66 +21,14 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from playwright.sync_api import Page, expect, sync_playwright
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench import common
 
-try:
-    from tests.e2e.conftest import CHROMIUM_ARGS, IDLE
-except ImportError:  # pragma: no cover - same values as the tests' fixture
-    CHROMIUM_ARGS = [
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-        "--disable-features=Translate,OptimizationHints,MediaRouter",
-    ]
-    IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# The browser's arguments, the idle selector and the WebSocket hook are the tests' own.
+from tests.e2e.conftest import CHROMIUM_ARGS, IDLE, WS_HOOK
 
 TIMEOUT = 20_000
 SAFETY = "What makes you feel safe?"
-
-# Installed in every page before the app loads: notes when a ForwardMsg with
-# ``script_finished`` arrives (a top-level protobuf varint field; status 0 = a full
-# run finished, 3 = a fragment run finished: most of the studio's clicks rerun only the
-# fragment they are in). A fast rerun can be over before React ever draws the "running"
-# state, so the script-state attribute alone may never change; the message always
-# arrives.
-_WS_HOOK = """(() => {
-  const FIELD = %d;
-  const scan = (buf) => {
-    const b = new Uint8Array(buf);
-    let i = 0;
-    const varint = () => {
-      let r = 0, s = 0, x;
-      do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while ((x & 0x80) && i < b.length);
-      return r;
-    };
-    while (i < b.length) {
-      const key = varint(), field = Math.floor(key / 8), wt = key & 7;
-      if (wt === 0) { const v = varint(); if (field === FIELD) return v; }
-      else if (wt === 2) { const len = varint(); i += len; }  // not `i += varint()`
-      else if (wt === 1) { i += 8; } else if (wt === 5) { i += 4; } else { return null; }
-    }
-    return null;
-  };
-  window.__sbsFinished = [];
-  const note = (at, v) => {
-    if (v === null) return;
-    window.__sbsFinished.push([at, v]);
-    if (window.__sbsCheck) window.__sbsCheck();
-  };
-  const Native = window.WebSocket;
-  class Watched extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (e) => {
-        const at = performance.now();
-        if (e.data instanceof ArrayBuffer) note(at, scan(e.data));
-        else if (e.data instanceof Blob) e.data.arrayBuffer().then((buf) => note(at, scan(buf)));
-      });
-    }
-  }
-  window.WebSocket = Watched;
-})();"""
 
 # Arm before an input. t0 = the input event's own timestamp (pointerdown / keydown,
 # captured before the app sees it); t1 = the first animation frame after the run it
@@ -215,7 +163,7 @@ class Browser:
 
     def _context(self, url: str):
         ctx = self.browser.new_context(viewport={"width": 1280, "height": 900})
-        ctx.add_init_script(_WS_HOOK % ForwardMsg.SCRIPT_FINISHED_FIELD_NUMBER)
+        ctx.add_init_script(WS_HOOK)
         self.guard.watch(ctx, url)
         return ctx
 

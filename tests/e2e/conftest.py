@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
@@ -35,6 +36,60 @@ CHROMIUM_ARGS = [
     "--disable-features=Translate,OptimizationHints,MediaRouter",
 ]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# Our stylesheet (studio/ui/theme.py) is drawn by ``st.html``, whose code the browser
+# loads on first use: for a moment after the first run a page can be idle but not yet
+# styled (captions still in Streamlit's paler default). Checks wait for it.
+STYLED = ("() => [...document.querySelectorAll('style')]"
+          ".some(s => s.textContent.includes('.sbs-where'))")
+
+# Installed in every page before the app loads: notes when a ForwardMsg with
+# ``script_finished`` arrives (a top-level protobuf varint field; status 0 = a full
+# run finished, 3 = a fragment run finished: most of the studio's clicks rerun only the
+# fragment they are in). A fast rerun can be over before React ever draws the "running"
+# state, so the script-state attribute alone may never change; the message always
+# arrives.
+WS_HOOK = """(() => {
+  const FIELD = FIELD_NUMBER;
+  const scan = (buf) => {
+    const b = new Uint8Array(buf);
+    let i = 0;
+    const varint = () => {
+      let r = 0, s = 0, x;
+      do { x = b[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while ((x & 0x80) && i < b.length);
+      return r;
+    };
+    while (i < b.length) {
+      const key = varint(), field = Math.floor(key / 8), wt = key & 7;
+      if (wt === 0) { const v = varint(); if (field === FIELD) return v; }
+      else if (wt === 2) { const len = varint(); i += len; }  // not `i += varint()`
+      else if (wt === 1) { i += 8; } else if (wt === 5) { i += 4; } else { return null; }
+    }
+    return null;
+  };
+  window.__sbsFinished = [];
+  const note = (at, v) => {
+    if (v === null) return;
+    window.__sbsFinished.push([at, v]);
+    if (window.__sbsCheck) window.__sbsCheck();
+  };
+  window.__sbsSent = [];
+  const Native = window.WebSocket;
+  class Watched extends Native {
+    send(data) {
+      window.__sbsSent.push(performance.now());
+      return super.send(data);
+    }
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const at = performance.now();
+        if (e.data instanceof ArrayBuffer) note(at, scan(e.data));
+        else if (e.data instanceof Blob) e.data.arrayBuffer().then((buf) => note(at, scan(buf)));
+      });
+    }
+  }
+  window.WebSocket = Watched;
+})();""".replace("FIELD_NUMBER", str(ForwardMsg.SCRIPT_FINISHED_FIELD_NUMBER))
 # A busy 2-core machine can take a while to load a widget's code the first time; every
 # wait (assertions, idle, a rerun) allows the same 30 s and returns as soon as the
 # condition holds.
@@ -163,6 +218,7 @@ def open_page(browser, requests_seen):
         rec = Requests({urlparse(srv.url).netloc})
         requests_seen.append(rec)
         ctx.on("request", lambda req: rec.urls.append(req.url))
+        ctx.add_init_script(WS_HOOK)
         page = ctx.new_page()
         page.set_default_timeout(30_000)
         page.goto(srv.url + path)
@@ -177,32 +233,46 @@ def open_page(browser, requests_seen):
 
 
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
-    """Wait until the app exists and Streamlit reports its script is not running."""
+    """Wait until the app exists, Streamlit reports its script is not running, and our
+    stylesheet is on the page."""
     page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_function(STYLED, timeout=timeout)
 
 
 _WATCH_RERUN = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   window.__sbsRan = false;
+  window.__sbsT0 = performance.now();
   if (window.__sbsObs) window.__sbsObs.disconnect();
-  // Any change of the state counts: a click first shows 'rerunRequested' (its own
-  // React commit, before the server answers), then 'running', then 'notRunning' —
-  // and the last two may land in one commit on a fast rerun.
+  // Any change of the state counts: a click usually first shows 'rerunRequested', then
+  // 'running', then 'notRunning'. On a fast rerun React may draw all of that in one go,
+  // ending where it started, so the attribute never changes: then the run's
+  // script_finished message (full or fragment run; see WS_HOOK) says it is over.
   window.__sbsObs = new MutationObserver((records) => {
     if (records.length) window.__sbsRan = true;
   });
   window.__sbsObs.observe(app, {attributes: true, attributeOldValue: true,
                                 attributeFilter: ['data-test-script-state']});
 }"""
-_RERUN_DONE = """() => window.__sbsRan === true && document.querySelector(
-  "[data-testid='stApp']").getAttribute('data-test-script-state') === 'notRunning'"""
+# Finished: the attribute changed, or a run finished after the click's own request went
+# out (the first message the page sent after the action) — a clock's tick that was
+# already under way does not count.
+_RERUN_DONE = """() => {
+  const t0 = window.__sbsT0;
+  const sent = (window.__sbsSent || []).find((t) => t >= t0);
+  const finished = sent !== undefined && (window.__sbsFinished || []).some(
+    ([at, v]) => at >= sent && (v === 0 || v === 3));
+  return (window.__sbsRan === true || finished) && document.querySelector(
+    "[data-testid='stApp']").getAttribute('data-test-script-state') === 'notRunning';
+}"""
 
 
 def after_rerun(page: Page, action, timeout: float = 30_000) -> None:
     """Do ``action()`` and wait until Streamlit has run the script for it and is idle again.
 
-    A MutationObserver notes any change of the script-state attribute, so a fast rerun is
-    never missed and a stale screen is never mistaken for the new one.
+    A MutationObserver notes any change of the script-state attribute, and a hook on
+    the page's WebSocket notes every finished run, so a fast rerun is never missed and a
+    stale screen is never mistaken for the new one.
     """
     wait_idle(page, timeout)
     page.evaluate(_WATCH_RERUN)
