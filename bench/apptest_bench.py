@@ -342,9 +342,7 @@ class BareCharts:
         import os
         from pathlib import Path
 
-        from bench.browser_bench import write_reveal_figures
-
-        write_reveal_figures(self.store, Path(os.environ["STUDIO_DATA_DIR"]) / "figures")
+        common.write_reveal_figures(self.store, Path(os.environ["STUDIO_DATA_DIR"]) / "figures")
         self.at = AppTest.from_file(str(common.ROOT / "bench" / "bare_charts_app.py"),
                                     default_timeout=TIMEOUT)
         _ok(self.at.run(), "bare charts")

@@ -229,7 +229,7 @@ class BareCharts:
     SCRIPT = common.ROOT / "bench" / "bare_charts_app.py"
 
     def __init__(self, browser: Browser, server, store) -> None:
-        write_reveal_figures(store, server.data_dir / "figures")
+        common.write_reveal_figures(store, server.data_dir / "figures")
         self.page = browser.page(server.url, shared=True)
         self.page.goto(server.url + "/")
         wait_idle(self.page)
@@ -241,32 +241,6 @@ class BareCharts:
         got = timed(self.page, button.click, selector=".js-plotly-plot", count=5)
         after_rerun(self.page, button.click)
         return {"screen": got["drawn"], "message": got["message"]}
-
-
-def write_reveal_figures(store, folder: Path) -> None:
-    """The reveal's five figures for a revealed couple, as the page builds them."""
-    import plotly.io as pio
-
-    from studio import safety_service as svc
-    from studio.ui import safety_view
-
-    spec = common.safety_spec()
-    couple = common.new_couple(store)
-    run = common.safety_run(store, couple, spec, "reveal")
-    rv = svc.reveal(store, spec, run).reveal
-    styles = safety_view._styles(couple)
-    from studio import charts
-
-    figures = {
-        "1_positions": charts.positions_figure(rv, styles),
-        "2_gaps": charts.gaps_figure(rv, spec),
-        "3_map": charts.map_figure(rv, styles),
-        "4_guesses_a": charts.guesses_figure(rv.a_guesses, styles["a"], styles["b"], "a"),
-        "5_guesses_b": charts.guesses_figure(rv.b_guesses, styles["b"], styles["a"], "b"),
-    }
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, fig in figures.items():
-        (folder / f"{name}.json").write_text(pio.to_json(fig, validate=False))
 
 
 class StudioClicks:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.e2e.conftest import free_port  # the tests' own, as the browser settings
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -57,12 +58,6 @@ def summary(samples: Sequence[float]) -> dict[str, float | int]:
 
 
 # -------------------------------------------------------------------------- servers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -197,3 +192,29 @@ def dialogue(store, couple):
 
     return dsvc.start(store, couple, variant="standard", first_sender="a",
                       topic="How our Sunday evenings go", now=time.time())
+
+
+def write_reveal_figures(store, folder: Path) -> None:
+    """The reveal's five figures for a revealed couple, built as the page builds them,
+    as JSON files for ``bench/bare_charts_app.py`` (the reference for the reveal)."""
+    import plotly.io as pio
+
+    from studio import charts
+    from studio import safety_service as svc
+    from studio.ui import safety_view
+
+    spec = safety_spec()
+    couple = new_couple(store)
+    run = safety_run(store, couple, spec, "reveal")
+    rv = svc.reveal(store, spec, run).reveal
+    styles = safety_view._styles(couple)
+    figures = {
+        "1_positions": charts.positions_figure(rv, styles),
+        "2_gaps": charts.gaps_figure(rv, spec),
+        "3_map": charts.map_figure(rv, styles),
+        "4_guesses_a": charts.guesses_figure(rv.a_guesses, styles["a"], styles["b"], "a"),
+        "5_guesses_b": charts.guesses_figure(rv.b_guesses, styles["b"], styles["a"], "b"),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, fig in figures.items():
+        (folder / f"{name}.json").write_text(pio.to_json(fig, validate=False))

@@ -124,8 +124,9 @@ def latest(store: Store, couple: Couple) -> Running | None:
 
 
 def _by_id(store: Store, couple_id: int, dialogue_id: int) -> Running:
-    for row in store.dialogues_of(couple_id, dialogue_id=dialogue_id):
-        return _running(row)
+    rows = store.dialogues_of(couple_id, dialogue_id=dialogue_id)
+    if rows:
+        return _running(rows[0])
     raise Stale("That dialogue is no longer here.")
 
 

@@ -500,10 +500,6 @@ def render(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None,
 # -- the whole page ---------------------------------------------------------------------------
 
 
-def _start(store: Store, couple_id: int) -> None:
-    svc.start_run(store, couple_id)
-
-
 def _start_screen(store: Store, spec: SafetyMapSpec, couple: Couple) -> None:
     layout.where("answers")
     st.title(spec.title)
@@ -516,7 +512,7 @@ def _start_screen(store: Store, spec: SafetyMapSpec, couple: Couple) -> None:
         "3. When you're both ready, you look at them together.\n\n"
         "You can skip anything with *I'd rather not say*."
     )
-    st.button("Let's start", type="primary", key="sm_start", on_click=_start,
+    st.button("Let's start", type="primary", key="sm_start", on_click=svc.start_run,
               args=(store, couple.id))
 
 
@@ -524,7 +520,8 @@ def _another_time(store: Store, spec: SafetyMapSpec, couple: Couple, runs: list[
     st.divider()
     st.header("Another time")
     st.write("Things change. You can do this again later and keep this round to look back on.")
-    st.button("Start a new round", key="sm_new_round", on_click=_start, args=(store, couple.id))
+    st.button("Start a new round", key="sm_new_round", on_click=svc.start_run,
+              args=(store, couple.id))
     earlier = [r for r in runs[1:] if r.phase == "reveal"]
     if earlier:
         with st.expander(f"Earlier rounds ({len(earlier)})"):
