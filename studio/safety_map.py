@@ -81,6 +81,10 @@ StrictInt = Annotated[int, Field(strict=True)]
 Gap = Annotated[float, Field(strict=True, ge=0, le=10)]
 
 
+def _short(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _text(max_length: int) -> Any:
     return Field(min_length=1, max_length=max_length)
 
@@ -109,6 +113,11 @@ class Scale(BaseModel):
     right: str = _text(160)
     guess_prompt: str = Field(default="", max_length=200)
     starter: str = _text(240)
+    # A few words for each end, where a chart or a summary names a position.
+    left_pole: str = Field(default="", max_length=28)
+    right_pole: str = Field(default="", max_length=28)
+    # Shown only to a partner who asks for more scales; answered or not, it counts the same.
+    optional: bool = False
     axis: Axis | None = None
     closeness_pole: Literal["left", "right"] | None = None
 
@@ -132,6 +141,11 @@ class Scale(BaseModel):
                 {"key": self.key},
             )
         return self
+
+    @property
+    def poles(self) -> tuple[str, str]:
+        """Short words for the two ends (the statements, shortened, when a file has none)."""
+        return (self.left_pole or _short(self.left), self.right_pole or _short(self.right))
 
     def reaching(self, position: int) -> int:
         """``position`` re-oriented so that 10 is this scale's reaching / talk-now end."""
@@ -364,6 +378,8 @@ class ScaleRow:
     gap: int | None
     band: Band | None
     order: int  # position of the scale in the file, for stable ranking
+    left_pole: str = ""
+    right_pole: str = ""
 
     @property
     def compared(self) -> bool:
@@ -390,6 +406,8 @@ def scale_rows(spec: SafetyMapSpec, a: PartnerAnswers, b: PartnerAnswers) -> lis
                 gap=gap,
                 band=band(gap, spec) if gap is not None else None,
                 order=i,
+                left_pole=s.poles[0],
+                right_pole=s.poles[1],
             )
         )
     return rows
