@@ -23,6 +23,7 @@ HOSTILE = {
     "invisible": "a\u200bb\u200dc\u2066d\u202eevil\u2069",
     "rtl": "שלום עליכם مرحبا بكم",
     "emoji": "👩\u200d❤️\u200d👨 🏳️\u200d🌈 👍🏽",
+    "addresses": "http://a.io www.b.io c@d.io",
 }
 HUGE = "x" * 20_000
 
@@ -45,6 +46,26 @@ def test_names(make_app, kind):
     from studio.couple import clean_name
 
     assert md_escape(clean_name(text, "a")) in header
+
+
+def test_addresses_in_names_cannot_become_links(make_app):
+    """GFM links web and e-mail addresses in the text left after escapes: every piece of
+    markdown the hand-over draws with the names has none left to find."""
+    from tests.unit.test_text import GFM_EMAIL, GFM_URL, parsed_text
+
+    at = make_app().run()
+    switch_to(at, "setup")
+    at.text_input(key="name_a").input("http://a.io/x.png")
+    at.text_input(key="name_b").input("www.b.io c@d.io")
+    at.button[0].click().run()
+    _no_exception(at)
+    drawn = [e.value for e in (*at.header, *at.markdown, *at.caption)]
+    drawn += [b.label for b in at.button]
+    shown = [parsed_text(d) for d in drawn]
+    assert any("a.io" in d for d in shown) and any("d.io" in d for d in shown)
+    for text in drawn:
+        assert not GFM_URL.search(parsed_text(text)), text
+        assert not GFM_EMAIL.search(parsed_text(text)), text
 
 
 def test_a_huge_name_is_refused_kindly(make_app, store):

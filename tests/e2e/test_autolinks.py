@@ -1,0 +1,94 @@
+"""Web and e-mail addresses typed into names and answers never become links.
+
+Streamlit's markdown (remark-gfm) turns ``http://…``, ``www.…`` and ``a@b.c`` in the
+*parsed* text into live ``target=_blank`` links, so backslash escapes alone don't stop
+it. Every place a name or an answer is drawn inside markdown is walked here in real
+Chromium: the name must be there (as text) and no link to it anywhere on the page.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import click, expect_text, wait_idle
+from tests.e2e.test_foundation import pass_safety_notes, set_up_couple, token_of
+from tests.e2e.test_safety_map_journey import answer_turn
+
+NAME_A = "http://example.com/a.png"
+NAME_B = "www.example.org me@example.net"
+WORDS = "ask me at words@example.net or see https://example.com/w and www.example.org/w"
+LINKS = "a[href*='example.'], a[href^='mailto:']"
+WJ = "\u2060"
+
+_IN_MARKDOWN = """(needle) => [...document.querySelectorAll(
+    "[data-testid='stMarkdownContainer'], [data-testid='stCaptionContainer']")]
+  .filter((el) => el.textContent.replaceAll('\\u2060', '').includes(needle)).length"""
+
+
+def no_links(page: Page, where: str, *drawn: str) -> None:
+    """No link made from user text on this page, and each of ``drawn`` is on it, drawn
+    as markdown (so the check means something)."""
+    wait_idle(page)
+    hrefs = page.eval_on_selector_all(LINKS, "els => els.map(e => e.href)")
+    assert hrefs == [], f"{where}: user text became links {hrefs}"
+    for text in drawn:
+        assert page.evaluate(_IN_MARKDOWN, text) > 0, f"{where}: {text!r} not drawn"
+
+
+def open_at(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+
+
+def test_addresses_in_names_and_answers_are_not_links(server, open_page):
+    page = open_page(server)
+    click(page, "Let's begin")
+    page.get_by_role("textbox", name="Name of the first partner").fill(NAME_A)
+    page.get_by_role("textbox", name="Name of the second partner").fill(NAME_B)
+    click(page, "That's us")
+    expect_text(page, "Pass the laptop to")
+    no_links(page, "hand-over before the safety note", NAME_A, NAME_B)
+    for _ in ("a", "b"):
+        expect(page.get_by_role("heading", name="Pass the laptop to")).to_be_visible()
+        page.get_by_role("button", name="I'm").first.click()
+        wait_idle(page)
+        expect_text(page, "Just for you")
+        no_links(page, "safety note", NAME_A, NAME_B)
+        click(page, "I feel safe to go on")
+    expect_text(page, "You're all set")
+    no_links(page, "set up", NAME_A, NAME_B)
+    token = token_of(page)
+    base = server.url
+
+    open_at(page, f"{base}/?c={token}")
+    expect_text(page, "Welcome back")
+    no_links(page, "welcome", NAME_A, NAME_B)
+
+    open_at(page, f"{base}/our-space?c={token}")
+    expect(page.get_by_role("heading", name="Our space")).to_be_visible()
+    no_links(page, "our space (sidebar: together here)", NAME_A, NAME_B)
+
+    open_at(page, f"{base}/dialogue?c={token}")
+    expect(page.get_by_role("heading", name="Who shares first?")).to_be_visible()
+    no_links(page, "dialogue start: who shares first", NAME_A, NAME_B)
+
+    open_at(page, f"{base}/safety-map?c={token}")
+    click(page, "Let's start")
+    expect_text(page, "Pass the laptop to")
+    no_links(page, "safety map hand-over", NAME_A, NAME_B)
+
+
+def test_addresses_in_the_reveal_are_not_links(server, open_page):
+    page = open_page(server)
+    set_up_couple(page, NAME_A, NAME_B)
+    pass_safety_notes(page, "Just for you", "Just for you")
+    open_at(page, f"{server.url}/safety-map?c={token_of(page)}")
+    click(page, "Let's start")
+    answer_turn(page, NAME_A, WORDS, shift=4)
+    answer_turn(page, NAME_B, WORDS + " too", shift=-4)
+    expect_text(page, "You've both sealed your answers")
+    click(page, "I'm ready to see it together")
+    click(page, "I'm ready to see it together")
+    expect_text(page, "What makes you feel safe — together")
+    no_links(page, "reveal", NAME_A, NAME_B)
+    assert WORDS in page.locator("body").inner_text().replace(WJ, "")
