@@ -9,6 +9,8 @@ screen moves on.
 Paths (a *round* is one partner as sender; the sender changes every round)::
 
     topic -> appointment -(not_now)-> postponed -(come_back)-> appointment
+    appointment -(arrange: kind of talk, who shares first, topic)-> appointment
+                                       (round 1 only: before anything has been said)
     appointment -(ready)-> send -> mirror -> check_mirror
         check_mirror: got_it -> more | not_quite -> mirror (mirror_count += 1)
         more:         more_yes -> send (more_count += 1) | more_no -> ...
@@ -24,8 +26,15 @@ Paths (a *round* is one partner as sender; the sender changes every round)::
 
 Timers are start times (``step_started_at``), never counters; a pause shifts the
 start time on resume, so a step timer shows what it showed when the pause began.
-Equal time: ``sender_seconds`` banks, per partner, the time spent in the phases of
-their round (send … close, see :data:`COUNTED_PHASES`), without paused time.
+Turns: ``sender_seconds`` banks, per partner, the time spent in the phases of their
+round (send … close, see :data:`COUNTED_PHASES`), without paused time — that includes
+the listener saying it back. ``shared_seconds`` banks only the phases in which the
+sender does the talking (:data:`SHARING_PHASES`). :func:`turns` and
+:func:`turn_sentences` put both into plain words, without a winner.
+
+After the dialogue, :func:`needs_care` names the partners whose "felt heard" or "felt
+safe" sits below the middle of its scale (0–4 on 0–10): the page offers them a kind
+next step.
 """
 
 from __future__ import annotations
@@ -87,6 +96,7 @@ Event = Literal[
     "abandon",
     "pause",
     "resume_from_pause",
+    "arrange",
 ]
 
 VARIANTS: tuple[str, ...] = get_args(VariantName)
@@ -126,8 +136,10 @@ PHASE_STEP: dict[str, str] = {
 
 #: Phases that run a step timer (the quick yes/no checks do not).
 TIMED_PHASES = frozenset(k for k, v in PHASE_STEP.items() if k == v)
-#: Phases whose time counts as the sender's time (equal-time accounting).
+#: Phases whose time counts as the sender's time (their whole round, listening back included).
 COUNTED_PHASES = frozenset(PHASE_STEP)
+#: Phases in which the sender does the talking (how long each one spoke as sender).
+SHARING_PHASES = frozenset({"send", "request"})
 
 # ------------------------------------------------------------------- transitions
 
@@ -141,6 +153,7 @@ _COMMON: dict[tuple[str, str], str] = {
     ("check_mirror", "got_it"): "more",
     ("check_mirror", "not_quite"): "mirror",
     ("more", "more_yes"): "send",
+    ("appointment", "arrange"): "appointment",  # round 1 only, see _target
 }
 _ENDING: dict[tuple[str, str], str] = {
     ("close", "closed"): "switch",
@@ -208,6 +221,7 @@ _LABELS: dict[tuple[str, str] | str, str] = {
     "pause": "Take a pause",
     "resume_from_pause": "We're ready to go on",
     "abandon": "Stop this dialogue",
+    "arrange": "Change who shares first or the kind of talk",
 }
 _ANOTHER_ROUND = "Another round, new topic"
 
@@ -415,7 +429,8 @@ def _finite(value: Any, name: str) -> float:
 class DialogueState:
     """Where a dialogue stands. Immutable: :func:`advance` returns a new one.
 
-    ``sender_seconds`` is a plain dict for easy JSON; treat it as read-only.
+    ``sender_seconds`` and ``shared_seconds`` are plain dicts for easy JSON; treat them
+    as read-only.
     """
 
     variant: str
@@ -431,6 +446,9 @@ class DialogueState:
     step_started_at: float = 0.0
     paused_at: float | None = None
     sender_seconds: dict[str, float] = field(
+        default_factory=lambda: {"a": 0.0, "b": 0.0}, hash=False
+    )
+    shared_seconds: dict[str, float] = field(
         default_factory=lambda: {"a": 0.0, "b": 0.0}, hash=False
     )
     appointment_at: str | None = None
@@ -468,11 +486,13 @@ class DialogueState:
         _finite(self.step_started_at, "step_started_at")
         if self.paused_at is not None:
             _finite(self.paused_at, "paused_at")
-        if not isinstance(self.sender_seconds, dict) or set(self.sender_seconds) != {"a", "b"}:
-            raise bad("sender_seconds")
-        for value in self.sender_seconds.values():
-            if _finite(value, "sender_seconds") < 0:
-                raise bad("sender_seconds")
+        for name in ("sender_seconds", "shared_seconds"):
+            seconds = getattr(self, name)
+            if not isinstance(seconds, dict) or set(seconds) != {"a", "b"}:
+                raise bad(name)
+            for value in seconds.values():
+                if _finite(value, name) < 0:
+                    raise bad(name)
         if self.appointment_at is not None and (
             not isinstance(self.appointment_at, str) or len(self.appointment_at) > WHEN_MAX
         ):
@@ -509,6 +529,7 @@ class DialogueState:
             "step_started_at": self.step_started_at,
             "paused_at": self.paused_at,
             "sender_seconds": {"a": self.sender_seconds["a"], "b": self.sender_seconds["b"]},
+            "shared_seconds": {"a": self.shared_seconds["a"], "b": self.shared_seconds["b"]},
             "appointment_at": self.appointment_at,
             "abandoned": self.abandoned,
             "history": [[p, e] for p, e in self.history],
@@ -533,11 +554,12 @@ class DialogueState:
             kw["step_started_at"] = _finite(kw["step_started_at"], "step_started_at")
         if kw.get("paused_at") is not None:
             kw["paused_at"] = _finite(kw["paused_at"], "paused_at")
-        if "sender_seconds" in kw:
-            sec = kw["sender_seconds"]
-            if not isinstance(sec, dict) or set(sec) != {"a", "b"}:
-                raise StateError("The saved dialogue could not be read (field 'sender_seconds').")
-            kw["sender_seconds"] = {k: _finite(sec[k], "sender_seconds") for k in ("a", "b")}
+        for name in ("sender_seconds", "shared_seconds"):  # shared_seconds: newer states only
+            if name in kw:
+                sec = kw[name]
+                if not isinstance(sec, dict) or set(sec) != {"a", "b"}:
+                    raise StateError(f"The saved dialogue could not be read (field '{name}').")
+                kw[name] = {k: _finite(sec[k], name) for k in ("a", "b")}
         if "history" in kw:
             hist = kw["history"]
             if not isinstance(hist, list) or not all(
@@ -592,9 +614,26 @@ def equal_time(state: DialogueState, now: float) -> dict[str, float]:
     return out
 
 
+def shared_time(state: DialogueState, now: float) -> dict[str, float]:
+    """Seconds each partner has spoken as sender (send and request steps), without pauses."""
+    now = _check_now(now)
+    out = {"a": state.shared_seconds["a"], "b": state.shared_seconds["b"]}
+    if state.phase in SHARING_PHASES:
+        out[state.sender] += _running(state, now)
+    return out
+
+
+def can_arrange(state: DialogueState) -> bool:
+    """Kind of talk, who shares first and the topic can change only before anything has
+    been said: at "Is now a good time?" in round 1 (a paused one too)."""
+    return state.phase == "appointment" and state.round == 1
+
+
 def _target(state: DialogueState, event: str) -> str | None:
     if state.phase == "switch" and event == "switch_same" and state.round % 2 == 0:
         return None  # both partners have had a turn: only a new round or the end
+    if event == "arrange" and not can_arrange(state):
+        return None  # in a later round the roles follow from the turns already taken
     return TRANSITIONS[state.variant].get((state.phase, event))
 
 
@@ -609,7 +648,7 @@ def actions(state: DialogueState) -> list[tuple[str, str]]:
 
     Exactly these events are accepted by :func:`advance` (``start`` and
     ``switch_new`` need a topic, ``not_now`` a time, ``requested`` a count,
-    ``chosen`` a choice).
+    ``chosen`` a choice; ``arrange`` takes any of variant, first sender and topic).
     """
     if state.phase == "done":
         return []
@@ -664,12 +703,16 @@ def advance(
     when: str | None = None,
     count: int | None = None,
     choice: int | None = None,
+    variant: str | None = None,
+    first_sender: str | None = None,
 ) -> DialogueState:
     """Apply one event at time ``now``; return a new state or raise :class:`InvalidMove`.
 
     Keyword arguments: ``start``/``switch_new`` take ``topic`` (and ``source``),
     ``not_now`` takes ``when`` (the time you agreed, free text), ``requested``
-    takes ``count`` (1..3 requests offered), ``chosen`` takes ``choice`` (1..count).
+    takes ``count`` (1..3 requests offered), ``chosen`` takes ``choice`` (1..count),
+    ``arrange`` takes ``variant``, ``first_sender`` and ``topic`` (and ``source``), each
+    optional: what is not given stays as it is.
     Arguments an event does not use are ignored.
     """
     now = _check_now(now)
@@ -695,6 +738,7 @@ def advance(
         )
 
     seconds = equal_time(state, now)
+    shared = shared_time(state, now)
     if event == "abandon":
         return replace(
             state,
@@ -703,8 +747,11 @@ def advance(
             paused_at=None,
             step_started_at=now,
             sender_seconds=seconds,
+            shared_seconds=shared,
             history=history,
         )
+    if event == "arrange":  # allowed during a pause too: nothing runs at this step
+        return _arrange(state, now, history, variant, first_sender, topic, source)
     if state.paused:
         raise InvalidMove(
             "You are taking a pause. Choose “We're ready to go on” first.", event, phase
@@ -755,8 +802,47 @@ def advance(
         phase=target,
         step_started_at=now,
         sender_seconds=seconds,
+        shared_seconds=shared,
         history=history,
         **changes,
+    )
+
+
+def _arrange(state: DialogueState, now: float, history: tuple[tuple[str, str], ...],
+             variant: Any, first_sender: Any, topic: Any, source: Any) -> DialogueState:
+    if not can_arrange(state):
+        raise InvalidMove(
+            "Who shares first and the kind of talk can only change before you begin.",
+            "arrange", state.phase,
+        )
+    new_variant = state.variant if variant is None else variant
+    if new_variant not in VARIANTS:
+        raise InvalidMove("Please pick one of the three kinds of talk.", "arrange", state.phase)
+    sender = state.sender if first_sender is None else first_sender
+    if sender not in PARTNERS:
+        raise InvalidMove("Please pick who shares first.", "arrange", state.phase)
+    if topic is None:
+        new_topic, new_source = state.topic, state.topic_source
+        if new_source == "appreciation" and new_variant != "appreciation":
+            new_source = "own"
+        try:
+            _clean_topic(new_topic, new_variant)
+        except InvalidMove:
+            raise InvalidMove(
+                "This kind of talk needs a topic. Start it from “Talk and listen” with a "
+                "few words about what you'd like to talk about.", "arrange", state.phase,
+            ) from None
+    else:
+        new_topic = _clean_topic(topic, new_variant)
+        new_source = _clean_source(source, new_variant)
+    return replace(
+        state,
+        variant=new_variant,
+        sender=sender,
+        topic=new_topic,
+        topic_source=new_source,
+        step_started_at=now,
+        history=history,
     )
 
 
@@ -802,3 +888,128 @@ def remaining_seconds(spec: DialogueSpec, state: DialogueState, now: float) -> f
     if step is None or step.suggested_seconds is None:
         return None
     return max(0.0, step.suggested_seconds - _running(state, now))
+
+
+# ------------------------------------------------------------ turns, in words
+
+
+@dataclass(frozen=True)
+class Turns:
+    """Who has had a turn sharing, who shares now and who is next. No scores.
+
+    ``had`` counts the finished turns per partner; ``now`` is the sender of a round
+    under way (None at a switch and at the end); ``next`` is who shares after that,
+    if the dialogue goes on. ``turn_seconds`` is each partner's time as sender (the
+    whole round, listening back included), ``shared_seconds`` the part of it in which
+    they did the talking.
+    """
+
+    had: dict[str, int]
+    now: str | None
+    next: str | None
+    turn_seconds: dict[str, float]
+    shared_seconds: dict[str, float]
+
+
+def turns(state: DialogueState, now: float) -> Turns:
+    """Where the turns stand, from the state alone."""
+    now = _check_now(now)
+    if state.phase == "switch":
+        completed = state.round
+    elif state.phase == "done":  # the end comes after a switch; a stop may come mid-round
+        at_switch = bool(state.history) and state.history[-1][0] == "switch"
+        completed = state.round if not state.abandoned or at_switch else state.round - 1
+    else:
+        completed = state.round - 1
+    first = state.sender if state.round % 2 == 1 else _other(state.sender)
+    had = {first: (completed + 1) // 2, _other(first): completed // 2}
+    if state.phase == "done":
+        current, following = None, None
+    elif state.phase == "switch":
+        current, following = None, _other(state.sender)
+    else:
+        current, following = state.sender, _other(state.sender)
+    return Turns(had={"a": had["a"], "b": had["b"]}, now=current, next=following,
+                 turn_seconds=equal_time(state, now), shared_seconds=shared_time(state, now))
+
+
+def duration_words(seconds: float) -> str:
+    """A length of time the way people say it: "less than a minute", "about 3 minutes"."""
+    if seconds < 60:
+        return "less than a minute"
+    minutes = math.floor(seconds / 60 + 0.5)
+    return "about a minute" if minutes <= 1 else f"about {minutes} minutes"
+
+
+def turn_sentences(state: DialogueState, now: float, names: dict[str, str]) -> list[str]:
+    """The turns in a few kind sentences, e.g. "Both of you had a turn sharing."
+
+    ``names`` maps "a"/"b" to how each partner is named; the sentences add no markup of
+    their own, so names that are already made safe for markdown stay safe.
+    """
+    t = turns(state, now)
+    had = [p for p in ("a", "b") if t.had[p]]
+    out: list[str] = []
+    if len(had) == 2:
+        line = "Both of you had a turn sharing."
+        if t.now is not None:
+            line += f" Now it's {names[t.now]}'s turn again."
+        elif t.next is not None:
+            line += f" If you go on, {names[t.next]} shares next."
+        out.append(line)
+    elif len(had) == 1:
+        p = had[0]
+        if t.now is not None and t.now != p:
+            out.append(f"{names[p]} has had a turn sharing. Now it's {names[t.now]}'s turn.")
+        elif t.next is not None and t.next != p:
+            out.append(f"{names[p]} has shared so far; {names[t.next]}'s turn comes next.")
+        else:
+            out.append(f"{names[p]} had a turn sharing. "
+                       f"{names[_other(p)]}'s turn can come another time.")
+    elif t.now is not None:
+        out.append(f"{names[t.now]} is sharing now; {names[_other(t.now)]}'s turn comes next.")
+    else:
+        out.append("Nobody has had a turn sharing yet.")
+    for p in ("a", "b"):
+        if not t.had[p] and (t.now != p or not t.shared_seconds[p]):
+            continue
+        spoke = duration_words(t.shared_seconds[p])
+        whole = duration_words(t.turn_seconds[p])
+        if t.now == p:
+            out.append(f"{names[p]} has spoken for {spoke} so far.")
+        elif t.had[p] == 1:
+            out.append(f"{names[p]} spoke for {spoke}; the whole turn, with the listening "
+                       f"and saying back, took {whole}.")
+        else:
+            out.append(f"{names[p]} spoke for {spoke} over {t.had[p]} turns; all of them "
+                       f"together took {whole}.")
+    return out
+
+
+# ------------------------------------------------------- after: a kind next step
+
+CARE_KEYS = ("heard", "safe")
+
+
+def is_low(question: AfterQuestion, value: Any) -> bool:
+    """A rating below the middle of its scale (0–4 on a 0–10 scale).
+
+    That is where the page offers a kind next step; a skipped answer is never low.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return value < (question.low + question.high) / 2
+
+
+def needs_care(
+    spec: DialogueSpec, ratings: dict[str, dict[str, Any]]
+) -> dict[str, tuple[str, ...]]:
+    """Partner -> the after-questions ("heard", "safe") they rated low; only those partners."""
+    questions = {q.key: q for q in spec.after_questions}
+    out: dict[str, tuple[str, ...]] = {}
+    for p in PARTNERS:
+        rating = ratings.get(p) or {}
+        low = tuple(k for k in CARE_KEYS if k in questions and is_low(questions[k], rating.get(k)))
+        if low:
+            out[p] = low
+    return out

@@ -16,6 +16,7 @@ What lives where:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -38,6 +39,7 @@ __all__ = [
     "AfterView",
     "Check",
     "DialogueInputError",
+    "InProgress",
     "InvalidMove",
     "Running",
     "Stale",
@@ -45,7 +47,10 @@ __all__ = [
     "TopicChoice",
     "add_note",
     "after_view",
+    "another_turn",
     "apply",
+    "arrange",
+    "care",
     "find_spec",
     "finish",
     "latest",
@@ -57,6 +62,7 @@ __all__ = [
     "set_notes",
     "skip_rating",
     "start",
+    "start_on_topic",
     "topic_choices",
 ]
 
@@ -67,6 +73,18 @@ class DialogueInputError(ValueError):
 
 class Stale(RuntimeError):
     """The dialogue moved on since this screen was drawn (another tab, a double click)."""
+
+
+class InProgress(ValueError):
+    """A talk is already under way, so a new one can't start. ``str()`` is a kind sentence;
+    ``run`` is the dialogue under way."""
+
+    def __init__(self, run: Running):
+        super().__init__(
+            "You're in the middle of a talk already. You can finish it, or stop it, "
+            "and then start this one."
+        )
+        self.run = run
 
 
 # ----------------------------------------------------------------------- reading
@@ -212,17 +230,23 @@ def start(
     topic: str | None = None,
     topic_id: int | None = None,
     notes: bool = False,
+    source: str | None = None,
 ) -> Running:
-    """Create a dialogue with its topic chosen; it waits at "Is now a good time?"."""
+    """Create a dialogue with its topic chosen; it waits at "Is now a good time?".
+
+    ``source`` says where a typed ``topic`` came from (default: the couple's own words).
+    """
     if variant not in machine.VARIANTS:
         raise DialogueInputError("Please pick one of the three kinds of talk.")
     if first_sender not in PARTNERS:
-        raise DialogueInputError("Please pick who speaks first.")
-    text, source, used = _resolve_topic(store, couple, variant, topic, topic_id)
+        raise DialogueInputError("Please pick who shares first.")
+    text, picked, used = _resolve_topic(store, couple, variant, topic, topic_id)
+    if source is not None and picked == "own":
+        picked = source
     try:
         state = machine.advance(
             machine.new_dialogue(variant, now, first_sender), "start", now,
-            topic=text, source=source,
+            topic=text, source=picked,
         )
     except InvalidMove as exc:
         raise DialogueInputError(str(exc)) from None
@@ -234,6 +258,81 @@ def start(
     }
     dialogue_id = store.create_dialogue(couple.id, state.to_dict(), extra)
     return _mark_used(store, Running(dialogue_id, couple.id, state, extra), used)
+
+
+def start_on_topic(
+    store: Store, couple: Couple, topic: str, now: float | None = None
+) -> Running:
+    """Open a talk on ``topic`` (e.g. a conversation starter from the safety map's
+    reveal) at "Is now a good time?", and return it.
+
+    A new dialogue is the standard kind, partner a shares first; both can be changed
+    at that step (:func:`arrange`). When the newest dialogue hasn't begun yet (round 1,
+    at "Is now a good time?" or put off until later) it takes the new topic instead of
+    a second one being started. When one is further along and not finished,
+    :class:`InProgress` is raised and nothing changes. The topic is trimmed and, if
+    needed, shortened to fit.
+    """
+    now = time.time() if now is None else now
+    text = shorten(topic.strip(), machine.TOPIC_MAX) if isinstance(topic, str) else ""
+    if not text:
+        raise DialogueInputError("Please write a few words about what you'd like to talk about.")
+    try:
+        run = latest(store, couple)
+    except StateError:
+        run = None  # unreadable: set aside, as the page does, and start afresh
+    if run is not None and run.state.phase != "done":
+        if run.state.round != 1 or run.state.phase not in ("appointment", "postponed"):
+            raise InProgress(run)
+        return _retopic(store, run, text, now)
+    return start(store, couple, variant="standard", first_sender="a", now=now, topic=text,
+                 source="safety_map")
+
+
+def _retopic(store: Store, run: Running, topic: str, now: float) -> Running:
+    state = run.state
+    if state.phase == "postponed":  # nothing was said: this talk is wanted now
+        state = machine.advance(state, "come_back", now)
+    variant = "standard" if state.variant == "appreciation" else state.variant
+    try:
+        state = machine.advance(state, "arrange", now, variant=variant, topic=topic,
+                                source="safety_map")
+    except InvalidMove as exc:
+        raise DialogueInputError(str(exc)) from None
+    store.save_dialogue(run.id, state=state.to_dict())
+    return replace(run, state=state)
+
+
+def arrange(
+    store: Store,
+    couple: Couple,
+    dialogue_id: int,
+    now: float,
+    *,
+    variant: str | None = None,
+    first_sender: str | None = None,
+    expect_step: int | None = None,
+) -> Running:
+    """Change the kind of talk or who shares first, at "Is now a good time?" in round 1
+    only (before anything has been said). The topic stays. Nothing is recorded when
+    nothing changes.
+
+    Raises :class:`Stale` when the screen was a step behind, :class:`DialogueInputError`
+    (a sentence for the couple) when the change can't be made now or isn't one we know.
+    """
+    run = _by_id(store, couple.id, dialogue_id)
+    if expect_step is not None and run.step_no != expect_step:
+        raise Stale("This screen was a step behind.")
+    if (variant in (None, run.state.variant)
+            and first_sender in (None, run.state.sender)):
+        return run
+    try:
+        state = machine.advance(run.state, "arrange", now, variant=variant,
+                                first_sender=first_sender)
+    except InvalidMove as exc:
+        raise DialogueInputError(str(exc)) from None
+    store.save_dialogue(run.id, state=state.to_dict())
+    return replace(run, state=state)
 
 
 def apply(
@@ -506,3 +605,44 @@ def finish(store: Store, run: Running) -> Running:
     """Leave the results behind and go back to the start screen."""
     run = _fresh(store, run)
     return _update_extra(store, run, after={**run.after, "finished": True})
+
+
+def care(spec: DialogueSpec, view: AfterView) -> dict[str, tuple[str, ...]]:
+    """Once both ratings are shown: partner -> the questions ("heard", "safe") they rated
+    low (below the middle of the scale, see ``studio.dialogue.is_low``). Only those
+    partners; empty before the reveal."""
+    if view.stage != "revealed":
+        return {}
+    return machine.needs_care(spec, view.ratings)
+
+
+def another_turn(store: Store, couple: Couple, run: Running, partner: str,
+                 now: float | None = None) -> Running:
+    """After the ratings: another turn for ``partner`` as the one who shares, on the same
+    topic and kind of talk. The finished dialogue is left behind; the new one waits at
+    "Is now a good time?" (so the other can still say "not now")."""
+    now = time.time() if now is None else now
+    if partner not in PARTNERS:
+        raise DialogueInputError("We don't know who would like another turn.")
+    if run.couple_id != couple.id:
+        raise Stale("That dialogue is no longer here.")
+    run = _fresh(store, run)
+    if (run.state.phase != "done" or run.state.abandoned or not run.after.get("revealed")
+            or run.after.get("finished")):
+        raise Stale("This dialogue has already moved on.")
+    finish(store, run)
+    state = run.state
+    try:
+        new = machine.advance(machine.new_dialogue(state.variant, now, partner), "start", now,
+                              topic=state.topic, source=state.topic_source)
+    except InvalidMove as exc:  # pragma: no cover - the old dialogue's topic was valid
+        raise DialogueInputError(str(exc)) from None
+    extra: dict[str, Any] = {
+        "exercise": EXERCISE_ID,
+        "notes": run.notes_on,
+        "topic_ids": [],
+        "after": {"sealed": [], "revealed": False},
+        "follows": run.id,
+    }
+    dialogue_id = store.create_dialogue(couple.id, new.to_dict(), extra)
+    return Running(dialogue_id, couple.id, new, extra)

@@ -27,12 +27,19 @@ from studio.dialogue import (
     StateError,
     actions,
     advance,
+    can_arrange,
     current_step,
+    duration_words,
     equal_time,
+    is_low,
+    needs_care,
     new_dialogue,
     next_step_preview,
     remaining_seconds,
     roles,
+    shared_time,
+    turn_sentences,
+    turns,
 )
 from studio.exercises import ExerciseError, parse_file
 
@@ -65,6 +72,7 @@ def kwargs_for(event: str, state: DialogueState) -> dict:
         "not_now": {"when": "tomorrow after dinner"},
         "requested": {"count": 3},
         "chosen": {"choice": max(1, state.request_count)},
+        "arrange": {"first_sender": "b" if state.sender == "a" else "a"},
     }.get(event, {})
 
 
@@ -89,6 +97,7 @@ COMMON = [
     ("check_mirror", "got_it", "more"),
     ("check_mirror", "not_quite", "mirror"),
     ("more", "more_yes", "send"),
+    ("appointment", "arrange", "appointment"),
     ("close", "closed", "switch"),
     ("switch", "switch_same", "send"),
     ("switch", "switch_new", "appointment"),
@@ -495,6 +504,7 @@ def test_actions_speak_plainly():
     assert actions(at("standard", "appointment")) == [
         ("ready", "Yes, now is good"),
         ("not_now", "Not now — let's pick a time"),
+        ("arrange", "Change who shares first or the kind of talk"),
         ("pause", "Take a pause"),
         ("abandon", "Stop this dialogue"),
     ]
@@ -541,6 +551,208 @@ def test_timed_phases_are_the_step_phases():
     assert not {"check_mirror", "more", "check_summary", "check_empathy"} & TIMED_PHASES
 
 
+# ------------------------------------------- settings before anything is said
+
+
+def test_arrange_changes_kind_and_first_sender_and_keeps_the_topic():
+    state = advance(new_dialogue("standard", 0.0), "start", 1.0,
+                    topic="What does a good evening look like?", source="safety_map")
+    assert can_arrange(state)
+    new = advance(state, "arrange", 5.0, variant="behaviour_change", first_sender="b")
+    assert (new.phase, new.variant, new.sender, new.receiver) == (
+        "appointment", "behaviour_change", "b", "a")
+    assert (new.topic, new.topic_source) == ("What does a good evening look like?",
+                                             "safety_map")
+    assert new.round == 1 and new.history[-1] == ("appointment", "arrange")
+    # only what is given changes
+    again = advance(new, "arrange", 6.0, first_sender="a")
+    assert (again.variant, again.sender) == ("behaviour_change", "a")
+    # a new topic, trimmed
+    topic = advance(again, "arrange", 7.0, topic="  phones at dinner ", source="own")
+    assert (topic.topic, topic.topic_source, topic.variant) == (
+        "phones at dinner", "own", "behaviour_change")
+
+
+def test_arrange_is_only_for_round_one_at_the_appointment():
+    for phase in PHASES:
+        if phase in ("appointment", "done"):
+            continue
+        with pytest.raises(InvalidMove) as info:
+            advance(at("standard", phase), "arrange", 1.0, first_sender="b")
+        assert info.value.phase == phase
+    # round 2 starts at the appointment too, after a new topic: roles follow the turns
+    round_two = at("standard", "appointment", round=2, sender="b")
+    assert not can_arrange(round_two)
+    assert "arrange" not in [e for e, _ in actions(round_two)]
+    with pytest.raises(InvalidMove, match="before you begin"):
+        advance(round_two, "arrange", 1.0, first_sender="a")
+    # after a postponement it is still round 1: allowed again once you're back
+    back = run(at("standard", "appointment"),
+               [("not_now", 1.0, {"when": "tonight"}), ("come_back", 2.0)])
+    assert can_arrange(back)
+    # during a pause nothing runs at this step, so it may change
+    paused = advance(at("standard", "appointment"), "pause", 3.0)
+    assert advance(paused, "arrange", 4.0, first_sender="b").paused_at == 3.0
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [({"variant": "debate"}, "kinds of talk"), ({"first_sender": "c"}, "who shares first"),
+     ({"topic": "   "}, "a few words"), ({"topic": "x" * 201}, "short")],
+)
+def test_arrange_checks_what_it_is_given(kw, match):
+    state = at("standard", "appointment")
+    with pytest.raises(InvalidMove, match=match):
+        advance(state, "arrange", 1.0, **kw)
+
+
+def test_arrange_from_appreciation_needs_a_topic():
+    blank = at("appreciation", "appointment", topic="", topic_source="appreciation")
+    with pytest.raises(InvalidMove, match="needs a topic"):
+        advance(blank, "arrange", 1.0, variant="standard")
+    kept = at("appreciation", "appointment", topic="Sunday", topic_source="appreciation")
+    new = advance(kept, "arrange", 1.0, variant="standard")
+    assert (new.variant, new.topic, new.topic_source) == ("standard", "Sunday", "own")
+
+
+# ----------------------------------------------------------- turns, in words
+
+
+def test_shared_time_counts_only_the_senders_talking_steps():
+    state = at("standard", "send", step_started_at=0.0)
+    state = run(state, [("sent", 100.0), ("mirrored", 160.0), ("got_it", 170.0),
+                        ("more_yes", 175.0), ("pause", 200.0), ("resume_from_pause", 260.0),
+                        ("sent", 290.0)])
+    # send 0→100 and 175→290 minus the 60 s pause: 155 s; the turn so far: 290 - 60 = 230 s
+    assert state.shared_seconds == {"a": 155.0, "b": 0.0}
+    assert state.sender_seconds == {"a": 230.0, "b": 0.0}
+    assert shared_time(state, 400.0) == {"a": 155.0, "b": 0.0}  # mirroring isn't sharing
+    assert equal_time(state, 400.0) == {"a": 340.0, "b": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "less than a minute"), (59.9, "less than a minute"), (60, "about a minute"),
+     (89, "about a minute"), (90, "about 2 minutes"), (7 * 60 + 10, "about 7 minutes")],
+)
+def test_duration_words(seconds, words):
+    assert duration_words(seconds) == words
+
+
+NAMES = {"a": "Robin", "b": "Sam"}
+
+
+def test_turn_words_after_round_one_say_who_is_next_without_a_score():
+    # The old bar showed "2:00 / 0:00" here, as if Sam had not taken part.
+    state = at("standard", "switch", sender_seconds={"a": 430.0, "b": 0.0},
+               shared_seconds={"a": 130.0, "b": 0.0})
+    t = turns(state, 1000.0)
+    assert (t.had, t.now, t.next) == ({"a": 1, "b": 0}, None, "b")
+    assert turn_sentences(state, 1000.0, NAMES) == [
+        "Robin has shared so far; Sam's turn comes next.",
+        "Robin spoke for about 2 minutes; the whole turn, with the listening and saying "
+        "back, took about 7 minutes.",
+    ]
+
+
+def test_turn_words_when_both_had_a_turn():
+    state = at("standard", "done", round=2, sender="b",
+               sender_seconds={"a": 430.0, "b": 300.0}, shared_seconds={"a": 130.0, "b": 50.0},
+               history=(("switch", "end"),))
+    t = turns(state, 0.0)
+    assert (t.had, t.now, t.next) == ({"a": 1, "b": 1}, None, None)
+    assert turn_sentences(state, 0.0, NAMES) == [
+        "Both of you had a turn sharing.",
+        "Robin spoke for about 2 minutes; the whole turn, with the listening and saying "
+        "back, took about 7 minutes.",
+        "Sam spoke for less than a minute; the whole turn, with the listening and saying "
+        "back, took about 5 minutes.",
+    ]
+    at_switch = at("standard", "switch", round=2, sender="b",
+                   sender_seconds={"a": 60.0, "b": 60.0}, shared_seconds={"a": 60.0, "b": 60.0})
+    assert turn_sentences(at_switch, 0.0, NAMES)[0] == (
+        "Both of you had a turn sharing. If you go on, Robin shares next.")
+
+
+def test_turn_words_during_a_step_and_in_later_rounds():
+    first = at("standard", "mirror", step_started_at=100.0,
+               sender_seconds={"a": 80.0, "b": 0.0}, shared_seconds={"a": 80.0, "b": 0.0})
+    assert turn_sentences(first, 130.0, NAMES) == [
+        "Robin is sharing now; Sam's turn comes next.",
+        "Robin has spoken for about a minute so far.",
+    ]
+    second = at("standard", "send", round=2, sender="b", step_started_at=0.0,
+                sender_seconds={"a": 300.0, "b": 0.0}, shared_seconds={"a": 100.0, "b": 0.0})
+    assert turn_sentences(second, 200.0, NAMES) == [
+        "Robin has had a turn sharing. Now it's Sam's turn.",
+        "Robin spoke for about 2 minutes; the whole turn, with the listening and saying "
+        "back, took about 5 minutes.",
+        "Sam has spoken for about 3 minutes so far.",
+    ]
+    third = at("standard", "send", round=3, sender="a", step_started_at=0.0,
+               sender_seconds={"a": 300.0, "b": 240.0}, shared_seconds={"a": 100.0, "b": 60.0})
+    words = turn_sentences(third, 0.0, NAMES)
+    assert words[0] == "Both of you had a turn sharing. Now it's Robin's turn again."
+    assert words[1] == "Robin has spoken for about 2 minutes so far."
+    # nobody is ahead: the sentences never compare the partners
+    assert not any(w in " ".join(words) for w in ("more than", "less than Sam", "%", "/"))
+
+
+def test_turn_words_when_only_one_shared_before_the_end_or_a_stop():
+    ended = at("standard", "done", sender_seconds={"a": 200.0, "b": 0.0},
+               shared_seconds={"a": 70.0, "b": 0.0}, history=(("switch", "end"),))
+    assert turn_sentences(ended, 0.0, NAMES)[0] == (
+        "Robin had a turn sharing. Sam's turn can come another time.")
+    stopped = at("standard", "done", abandoned=True, history=(("send", "abandon"),))
+    assert turns(stopped, 0.0).had == {"a": 0, "b": 0}
+    assert turn_sentences(stopped, 0.0, NAMES) == ["Nobody has had a turn sharing yet."]
+    stopped_at_switch = at("standard", "done", abandoned=True,
+                           history=(("switch", "abandon"),))
+    assert turns(stopped_at_switch, 0.0).had == {"a": 1, "b": 0}
+
+
+def test_turn_words_keep_names_as_given():
+    state = at("standard", "switch", sender_seconds={"a": 60.0, "b": 0.0})
+    names = {"a": r"\*\*Ro\*\*", "b": r"\[Sam\]"}
+    words = turn_sentences(state, 0.0, names)
+    assert words[0] == r"\*\*Ro\*\* has shared so far; \[Sam\]'s turn comes next."
+
+
+# -------------------------------------------------------- after: a kind next step
+
+
+def test_low_is_below_the_middle_of_the_scale(spec):
+    heard = next(q for q in spec.after_questions if q.key == "heard")
+    assert [v for v in range(0, 11) if is_low(heard, v)] == [0, 1, 2, 3, 4]
+    assert not is_low(heard, None) and not is_low(heard, True)
+
+
+def test_needs_care_names_exactly_the_partners_below_the_middle(spec):
+    assert needs_care(spec, {"a": {"heard": 8, "safe": 8}, "b": {"heard": 4, "safe": 6}}) == {
+        "b": ("heard",)}
+    assert needs_care(spec, {"a": {"heard": 2, "safe": 3}, "b": {"heard": 5, "safe": 5}}) == {
+        "a": ("heard", "safe")}
+    assert needs_care(spec, {"a": {"heard": 10, "safe": 0}, "b": {"heard": 0, "safe": 10}}) == {
+        "a": ("safe",), "b": ("heard",)}
+    # "I'd rather not say" and a missing partner are never read as low
+    assert needs_care(spec, {"a": {"heard": None, "safe": None}, "b": {}}) == {}
+    assert needs_care(spec, {}) == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(ratings=st.fixed_dictionaries({
+    p: st.fixed_dictionaries({k: st.none() | st.integers(0, 10) for k in ("heard", "safe")})
+    for p in ("a", "b")
+}))
+def test_needs_care_property(spec, ratings):
+    got = needs_care(spec, ratings)
+    for p in ("a", "b"):
+        low = tuple(k for k in ("heard", "safe")
+                    if ratings[p][k] is not None and ratings[p][k] <= 4)
+        assert got.get(p, ()) == low
+        assert (p in got) == bool(low)
+
+
 # ------------------------------------------------------------------- storage
 
 
@@ -559,6 +771,7 @@ def test_round_trip_is_exact_and_json_safe():
         step_started_at=1_700_000_000.123456,
         paused_at=1_700_000_050.5,
         sender_seconds={"a": 12.25, "b": 0.1},
+        shared_seconds={"a": 4.5, "b": 0.0},
         appointment_at="tomorrow",
         history=(("topic", "start"), ("send", "pause")),
     )
@@ -585,6 +798,8 @@ def test_history_is_capped():
         {"mirror_count": -1},
         {"sender_seconds": {"a": -1.0, "b": 0.0}},
         {"sender_seconds": {"a": 1.0}},
+        {"shared_seconds": {"a": 1.0, "b": float("inf")}},
+        {"shared_seconds": {"b": 1.0}},
         {"step_started_at": "soon"},
         {"step_started_at": float("nan")},
         {"history": [["send", "shout"]]},
@@ -599,6 +814,13 @@ def test_from_dict_refuses_odd_data(change):
     data = at("standard", "send").to_dict() | change
     with pytest.raises(StateError):
         DialogueState.from_dict(data)
+
+
+def test_states_saved_before_shared_seconds_still_load():
+    data = at("standard", "send").to_dict()
+    del data["shared_seconds"]
+    state = DialogueState.from_dict(data)
+    assert state.shared_seconds == {"a": 0.0, "b": 0.0}
 
 
 def test_from_dict_refuses_non_dicts_and_missing_phase():
@@ -644,10 +866,13 @@ def test_random_valid_runs_keep_invariants(data, variant, first, start):
         sender, receiver = roles(new)
         assert sender != receiver and {sender, receiver} == {"a", "b"}
         assert new.round in (state.round, state.round + 1)
-        assert (new.round != state.round) == (new.sender != state.sender)
+        # roles change with the round, or by choice before anything was said
+        assert (new.round != state.round or event == "arrange") == (new.sender != state.sender)
         for k in ("a", "b"):
             assert new.sender_seconds[k] >= 0
             assert new.sender_seconds[k] >= state.sender_seconds[k]
+            assert new.shared_seconds[k] >= state.shared_seconds[k]
+            assert new.shared_seconds[k] <= new.sender_seconds[k] + 1e-6  # a part of the turn
         shown = equal_time(new, now)
         for k in ("a", "b"):
             assert shown[k] >= seen[k] - 1e-3

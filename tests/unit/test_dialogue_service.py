@@ -397,3 +397,218 @@ def test_no_ratings_for_a_running_or_stopped_dialogue(store, couple, spec):
     run = press(store, couple, "abandon")
     with pytest.raises(svc.DialogueInputError):
         svc.skip_rating(store, run, "a")
+
+
+# ------------------------------------------------- start on a topic (the reveal)
+
+STARTER = "What does a good evening look like for each of you?"
+
+
+def test_start_on_topic_opens_a_standard_talk_at_the_appointment(store, couple):
+    run = svc.start_on_topic(store, couple, "  " + STARTER + "\n", now=50.0)
+    again = stored(store, couple)
+    assert again.id == run.id and again.state == run.state
+    state = again.state
+    assert (state.phase, state.variant, state.sender, state.round) == (
+        "appointment", "standard", "a", 1)
+    assert state.topic == STARTER and state.topic_source == "safety_map"
+    assert state.step_started_at == 50.0
+    assert svc.screen(again) == "dialogue"
+    assert again.extra["after"] == {"sealed": [], "revealed": False}
+
+
+def test_start_on_topic_shortens_a_long_topic_and_needs_words(store, couple):
+    run = svc.start_on_topic(store, couple, "y" * 240, now=0.0)
+    assert len(run.state.topic) == 200 and run.state.topic.endswith("…")
+    with pytest.raises(svc.DialogueInputError):
+        svc.start_on_topic(store, couple, "   ", now=1.0)
+
+
+def test_start_on_topic_uses_the_wall_clock_by_default(store, couple):
+    import time
+
+    before = time.time()
+    run = svc.start_on_topic(store, couple, STARTER)
+    assert before <= run.state.step_started_at <= time.time()
+
+
+def test_start_on_topic_replaces_the_topic_of_a_talk_not_begun(store, couple):
+    first = svc.start_on_topic(store, couple, "Phones at dinner", now=0.0)
+    # the couple had chosen Sam to share first, and a request
+    svc.arrange(store, couple, first.id, 1.0, variant="behaviour_change", first_sender="b")
+    run = svc.start_on_topic(store, couple, STARTER, now=2.0)
+    assert run.id == first.id
+    assert len(store.dialogues_of(couple.id)) == 1  # no second dialogue
+    state = stored(store, couple).state
+    assert (state.phase, state.topic, state.topic_source) == (
+        "appointment", STARTER, "safety_map")
+    assert (state.variant, state.sender) == ("behaviour_change", "b")  # their choices stay
+
+
+def test_start_on_topic_replaces_a_postponed_talk_and_brings_it_back(store, couple):
+    svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="the move")
+    press(store, couple, "not_now", when="Saturday")
+    run = svc.start_on_topic(store, couple, STARTER, now=5.0)
+    state = stored(store, couple).state
+    assert run.id == stored(store, couple).id
+    assert (state.phase, state.topic, state.appointment_at) == ("appointment", STARTER, None)
+
+
+def test_start_on_topic_turns_an_appreciation_into_a_standard_talk(store, couple):
+    svc.start(store, couple, variant="appreciation", first_sender="b", now=0.0, topic="")
+    svc.start_on_topic(store, couple, STARTER, now=1.0)
+    state = stored(store, couple).state
+    assert (state.variant, state.sender, state.topic) == ("standard", "b", STARTER)
+
+
+@pytest.mark.parametrize(
+    "events",
+    [("ready",), ("ready", "sent", "mirrored"), ("ready", "pause"),
+     ("ready", "sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
+      "empathised", "got_it", "closed"),
+     ("ready", "sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
+      "empathised", "got_it", "closed", "switch_new")],
+)
+def test_start_on_topic_leaves_a_talk_under_way_alone(store, couple, events):
+    svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="evenings")
+    press(store, couple, *events, topic="the holidays")
+    before = stored(store, couple)
+    with pytest.raises(svc.InProgress) as info:
+        svc.start_on_topic(store, couple, STARTER, now=9.0)
+    assert isinstance(info.value, ValueError)
+    assert "under way" in str(info.value) or "middle of a talk" in str(info.value)
+    assert "finish" in str(info.value) and "stop" in str(info.value)
+    assert info.value.run.id == before.id
+    after = stored(store, couple)
+    assert after.state == before.state and after.extra == before.extra
+    assert len(store.dialogues_of(couple.id)) == 1
+
+
+@pytest.mark.parametrize("how", ["finished", "abandoned", "rating"])
+def test_start_on_topic_after_a_finished_talk_starts_a_new_one(store, couple, spec, how):
+    if how == "abandoned":
+        svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="x")
+        old = press(store, couple, "ready", "abandon")
+    else:
+        old = finished(store, couple)
+        if how == "finished":
+            svc.finish(store, old)
+    run = svc.start_on_topic(store, couple, STARTER, now=1.0)
+    assert run.id != old.id and stored(store, couple).id == run.id
+    assert run.state.phase == "appointment" and run.state.topic == STARTER
+
+
+def test_start_on_topic_sets_an_unreadable_dialogue_aside(store, couple):
+    old = svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="x")
+    store.save_dialogue(old.id, state={"phase": "???"})
+    run = svc.start_on_topic(store, couple, STARTER, now=1.0)
+    assert run.id != old.id and stored(store, couple).state.topic == STARTER
+
+
+# --------------------------------------------------- settings at the appointment
+
+
+def test_arrange_changes_settings_at_the_appointment_and_keeps_the_topic(store, couple):
+    run = svc.start_on_topic(store, couple, STARTER, now=0.0)
+    run = svc.arrange(store, couple, run.id, 1.0, variant="appreciation", first_sender="b",
+                      expect_step=run.step_no)
+    state = stored(store, couple).state
+    assert (state.phase, state.variant, state.sender, state.topic) == (
+        "appointment", "appreciation", "b", STARTER)
+    assert run.state == state
+    # nothing to change: nothing is recorded
+    same = svc.arrange(store, couple, run.id, 2.0, variant="appreciation", first_sender="b")
+    assert same.step_no == run.step_no
+    # a stale screen changes nothing
+    with pytest.raises(svc.Stale):
+        svc.arrange(store, couple, run.id, 3.0, first_sender="a", expect_step=run.step_no - 1)
+    assert stored(store, couple).state.sender == "b"
+
+
+@pytest.mark.parametrize("kw", [{"variant": "debate"}, {"first_sender": "c"}])
+def test_arrange_refuses_what_it_does_not_know(store, couple, kw):
+    run = svc.start_on_topic(store, couple, STARTER, now=0.0)
+    with pytest.raises(svc.DialogueInputError):
+        svc.arrange(store, couple, run.id, 1.0, **kw)
+    assert stored(store, couple).state == run.state
+
+
+@pytest.mark.parametrize("events", [("ready",), ("not_now",), ("ready", "sent", "abandon")])
+def test_arrange_only_before_anything_is_said(store, couple, events):
+    run = svc.start_on_topic(store, couple, STARTER, now=0.0)
+    press(store, couple, *events, when="tonight")
+    before = stored(store, couple)
+    with pytest.raises((svc.DialogueInputError, InvalidMove)) as info:
+        svc.arrange(store, couple, run.id, 5.0, first_sender="b")
+    assert str(info.value)[0].isupper()
+    assert stored(store, couple).state == before.state
+
+
+def test_arrange_not_in_a_later_round_at_the_appointment(store, couple):
+    svc.start(store, couple, variant="appreciation", first_sender="a", now=0.0, topic="")
+    run = press(store, couple, "ready", "sent", "mirrored", "got_it", "more_no", "closed",
+                "switch_new", topic="")
+    assert run.state.phase == "appointment" and run.state.round == 2
+    with pytest.raises(svc.DialogueInputError, match="before you begin"):
+        svc.arrange(store, couple, run.id, 5.0, first_sender="a")
+    assert stored(store, couple).state.sender == "b"
+
+
+# ------------------------------------------------- after the ratings: a kind next step
+
+
+def revealed(store, couple, spec, a: dict, b: dict) -> svc.Running:
+    """A standard dialogue, both turns taken, both ratings sealed and shown."""
+    svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="evenings")
+    one_turn = ("sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
+                "empathised", "got_it", "closed")
+    run = press(store, couple, "ready", *one_turn, "switch_same", *one_turn, "end")
+    svc.seal_rating(store, spec, run, "a", **a)
+    svc.seal_rating(store, spec, run, "b", **b)
+    return svc.reveal(store, stored(store, couple))
+
+
+def test_care_is_offered_to_exactly_the_partners_rating_low(store, couple, spec):
+    run = revealed(store, couple, spec, {"heard": 8, "safe": 8}, {"heard": 4, "safe": 6})
+    assert svc.care(spec, svc.after_view(store, run)) == {"b": ("heard",)}
+
+
+def test_care_is_nothing_before_the_reveal_or_when_all_is_well(store, couple, spec):
+    run = finished(store, couple)
+    svc.seal_rating(store, spec, run, "a", heard=0, safe=0)
+    assert svc.care(spec, svc.after_view(store, stored(store, couple))) == {}
+    svc.skip_rating(store, run, "b")
+    assert svc.care(spec, svc.after_view(store, stored(store, couple))) == {}  # not revealed
+    run = svc.reveal(store, stored(store, couple))
+    assert svc.care(spec, svc.after_view(store, run)) == {"a": ("heard", "safe")}
+    run2 = revealed(store, couple, spec, {"heard": 5, "safe": 9}, {"heard": 10, "safe": 5})
+    assert svc.care(spec, svc.after_view(store, run2)) == {}
+
+
+def test_another_turn_for_the_partner_who_felt_unheard(store, couple, spec):
+    run = revealed(store, couple, spec, {"heard": 8, "safe": 8}, {"heard": 3, "safe": 6})
+    new = svc.another_turn(store, couple, run, "b", now=500.0)
+    assert new.id != run.id and stored(store, couple).id == new.id
+    state = new.state
+    assert (state.phase, state.sender, state.round, state.variant) == (
+        "appointment", "b", 1, "standard")
+    assert state.topic == run.state.topic
+    assert new.extra["follows"] == run.id
+    old = svc._by_id(store, couple.id, run.id)
+    assert old.after["finished"] is True
+    with pytest.raises(svc.Stale):  # a double click starts nothing more
+        svc.another_turn(store, couple, run, "b", now=501.0)
+    assert len(store.dialogues_of(couple.id)) == 2
+
+
+def test_another_turn_needs_a_revealed_dialogue_and_a_partner(store, couple, spec):
+    run = finished(store, couple)
+    with pytest.raises(svc.Stale):
+        svc.another_turn(store, couple, run, "a", now=1.0)
+    with pytest.raises(svc.DialogueInputError):
+        svc.another_turn(store, couple, run, "c", now=1.0)
+    other = store.create_couple(name_a="X", name_b="Y", color_a="blue", color_b="orange",
+                                symbol_a="circle", symbol_b="triangle")
+    with pytest.raises(svc.Stale):
+        svc.another_turn(store, other, run, "a", now=1.0)
+    assert stored(store, couple).id == run.id
