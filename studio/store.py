@@ -17,6 +17,7 @@ Rules kept here:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -46,10 +47,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 
 from studio import tokens
+
+_LOG = logging.getLogger("studio.store")
 
 metadata = MetaData()
 
@@ -195,18 +198,60 @@ join_attempts = Table(
     Column("at", Float, nullable=False),
 )
 
+# Version 5: a delete whose clean-up (checkpoint, VACUUM) has not finished yet. Written
+# in the same transaction as the delete, removed once the file is scrubbed; a store
+# that opens and finds one finishes the clean-up. Holds no words, only a time.
+pending_scrubs = Table(
+    "pending_scrubs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("requested_at", Float, nullable=False),
+)
+
 # Forward migrations: version -> tables it adds. Each runs once, in order.
 MIGRATIONS: list[tuple[int, list[Table]]] = [
     (1, [couples]),
     (2, [safety_runs, safety_answers, topics]),
     (3, [dialogues, dialogue_notes, dialogue_ratings]),
     (4, [rooms, room_members, room_shares, join_attempts]),
+    (5, [pending_scrubs]),
 ]
+# The tables that hold a couple's words (cleaned after a delete on servers too).
+WORD_TABLES: tuple[Table, ...] = (
+    couples, safety_runs, safety_answers, topics, dialogues, dialogue_notes,
+    dialogue_ratings, rooms, room_members, room_shares, join_attempts,
+)
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 
 class StoreUnavailable(RuntimeError):
     """The database cannot be opened or read. ``str()`` is a sentence for people."""
+
+
+class StoreTooNew(StoreUnavailable):
+    """The database was last used by a newer version of the studio: we don't touch it."""
+
+
+class StoreFull(StoreUnavailable):
+    """The disk is full: the write was rolled back, nothing before it was lost."""
+
+
+FULL_MESSAGE = (
+    "The disk is full — nothing was lost. What you just did couldn't be saved, and "
+    "everything from before is safe. Free some space on this computer, then try again."
+)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when a database error means "no space left" (SQLite or Postgres)."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code == sqlite3.SQLITE_FULL
+    if getattr(orig, "sqlstate", None) == "53100" or getattr(orig, "pgcode", None) == "53100":
+        return True  # Postgres: disk_full
+    text = str(orig).lower()
+    return "database or disk is full" in text or "no space left on device" in text
 
 
 @dataclass(frozen=True)
@@ -242,18 +287,79 @@ def default_database_url() -> str:
     return f"sqlite:///{data_dir.resolve() / 'studio.db'}"
 
 
+def _parse(url: str) -> URL | None:
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError, TypeError):
+        return None
+
+
 def _sqlite_path(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and ":memory:" not in url:
-        return Path(url[len(prefix) :])
-    return None
+    parsed = _parse(url)
+    if parsed is None or parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
 
 
 def _describe(url: str) -> str:
+    """The database in words, never with a password: a user:password@ is hidden and
+    query parameters (``?password=…``, ``?sslpassword=…``) are dropped."""
     path = _sqlite_path(url)
     if path is not None:
         return f"the data file {path}"
-    return "the database " + url.split("@")[-1]  # never show a password
+    parsed = _parse(url)
+    if parsed is None:
+        return "the database in STUDIO_DATABASE_URL"
+    shown = parsed.set(password=None, query={})
+    return "the database " + shown.render_as_string(hide_password=True)
+
+
+def _redact(text: str, url: str) -> str:
+    """``text`` without the URL's password, wherever a driver may have repeated it."""
+    parsed = _parse(url)
+    secrets_ = [parsed.password] if parsed is not None and parsed.password else []
+    if parsed is not None:
+        secrets_ += [str(v) for k, v in parsed.query.items() if "pass" in k.lower()]
+    for secret in secrets_:
+        if secret:
+            text = text.replace(str(secret), "***")
+    return text
+
+
+def _engine_problem(url: str, exc: BaseException) -> str:
+    """A sentence for people about a URL SQLAlchemy can't make an engine for."""
+    described = _describe(url)
+    parsed = _parse(url)
+    if parsed is None:
+        return (
+            "STUDIO_DATABASE_URL isn't a database address we can read. It should look "
+            "like postgresql+psycopg://user@host/name, or leave it out to keep the data "
+            "in STUDIO_DATA_DIR."
+        )
+    scheme = parsed.drivername
+    if scheme == "postgres" or scheme.startswith("postgres+"):
+        return (
+            f"STUDIO_DATABASE_URL starts with '{scheme}://', a name the studio doesn't "
+            "know: write 'postgresql+psycopg://…' (or 'postgresql://…') instead. "
+            "Nothing was changed."
+        )
+    if isinstance(exc, ImportError):
+        module = getattr(exc, "name", None) or "its driver"
+        how = (" (for Postgres: pip install 'psycopg[binary]')"
+               if parsed.get_backend_name() == "postgresql" else "")
+        return (
+            f"To use {described} the studio needs the Python package '{module}', "
+            f"which isn't installed here. Install it{how}, then start the studio again. "
+            "Nothing was changed."
+        )
+    return (
+        f"We don't know how to talk to '{scheme}' databases ({described}). Check the "
+        "start of STUDIO_DATABASE_URL, for example postgresql+psycopg://…. "
+        "Nothing was changed."
+    )
 
 
 def _set_wal(cur: Any, attempts: int = 100) -> None:
@@ -269,6 +375,32 @@ def _set_wal(cur: Any, attempts: int = 100) -> None:
             time.sleep(0.01 + 0.01 * min(attempt, 10))
 
 
+def _json_or_none(raw: Any) -> Any:
+    try:
+        return json.loads(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def left_out_sentences(left_out: Mapping[str, int]) -> list[str]:
+    """What an export leaves out, in words (for the file and the page)."""
+    out = []
+    rounds = int(left_out.get("safety_map_rounds", 0))
+    if rounds:
+        out.append(
+            f"{rounds} round{'s' if rounds > 1 else ''} of \"What makes you feel safe?\" "
+            f"{'is' if rounds == 1 else 'are'}n't in here yet: you haven't looked at "
+            f"{'it' if rounds == 1 else 'them'} together."
+        )
+    ratings = int(left_out.get("dialogue_ratings", 0))
+    if ratings:
+        out.append(
+            f"The ratings of {ratings} talk{'s' if ratings > 1 else ''} aren't in here "
+            "yet: you haven't looked at them together."
+        )
+    return out
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -278,7 +410,8 @@ class Store:
 
     def __init__(self, url: str | None = None):
         self.url = url or default_database_url()
-        self.is_sqlite = self.url.startswith("sqlite")
+        parsed = _parse(self.url)
+        self.is_sqlite = parsed is not None and parsed.get_backend_name() == "sqlite"
         path = _sqlite_path(self.url)
         self.path = path
         if path is not None:
@@ -288,10 +421,15 @@ class Store:
                 raise StoreUnavailable(
                     f"We couldn't create the folder for {_describe(self.url)} ({exc.strerror})."
                 ) from None
-        kwargs: dict[str, Any] = {}
+        # hide_parameters: an error's text never carries the values sent (a couple's
+        # token, names or answers), so a failed write can't put them in a log.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
-        self.engine: Engine = create_engine(self.url, **kwargs)
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except (ArgumentError, NoSuchModuleError, ImportError, ValueError, TypeError) as exc:
+            raise StoreUnavailable(_engine_problem(self.url, exc)) from None
         if self.is_sqlite:
             self._setup_sqlite(self.engine)
         self._open()
@@ -319,24 +457,40 @@ class Store:
     def _open(self) -> None:
         try:
             self.migrate()
+        except StoreUnavailable:
+            self.engine.dispose()
+            raise
         except (DBAPIError, OSError) as exc:
             self.engine.dispose()
             detail = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
             raise StoreUnavailable(
-                f"We couldn't open {_describe(self.url)}: {detail}. "
+                f"We couldn't open {_describe(self.url)}: {_redact(detail, self.url)}. "
                 "Nothing was changed or overwritten. If you moved or copied the file, "
                 "put the original back, or set STUDIO_DATA_DIR to a new folder."
             ) from None
+        self.finish_pending_scrub()
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-            yield conn
+        """One committed transaction; rolled back whole if anything in it fails. A full
+        disk becomes ``StoreFull`` (a kind sentence) instead of a database error."""
+        try:
+            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            if is_disk_full(exc):
+                raise StoreFull(FULL_MESSAGE) from None
+            raise
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            if is_disk_full(exc):  # a sort spilling to a temporary file, for example
+                raise StoreFull(FULL_MESSAGE) from None
+            raise
 
     def _insert(self, table: Table, **values: Any) -> int:
         """Insert one row in its own committed transaction; return its id."""
@@ -351,10 +505,22 @@ class Store:
             return conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
 
     def migrate(self) -> int:
-        """Apply missing forward migrations; running it again changes nothing."""
+        """Apply missing forward migrations; running it again changes nothing. A database
+        from a newer studio (a version this code doesn't know) is refused before anything
+        is written: ``StoreTooNew``, and the transaction is rolled back untouched."""
         with self.write() as conn:
+            current = 0
+            if self.engine.dialect.has_table(conn, "schema_version"):
+                current = conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+            if current > LATEST_VERSION:
+                where = _describe(self.url)
+                raise StoreTooNew(
+                    f"{where[0].upper()}{where[1:]} was last used by a newer version of "
+                    f"Side by Side (data version {current}); this version knows data up to "
+                    f"version {LATEST_VERSION}. Nothing was changed. Open it with the newer "
+                    "studio, or point STUDIO_DATA_DIR to another folder to begin afresh."
+                )
             schema_version.create(conn, checkfirst=True)
-            current = conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
             for version, tables in MIGRATIONS:
                 if version <= current:
                     continue
@@ -453,27 +619,95 @@ class Store:
         return max(0.0, now - started)
 
     def forget_couple(self, couple_id: int) -> None:
-        """Delete the couple and everything of theirs, then scrub the file."""
+        """Delete the couple and everything of theirs, then scrub the file. The delete
+        and a "scrub pending" marker commit together, so if the clean-up is interrupted
+        (the process killed, the disk full) the next store that opens finishes it."""
         with self.write() as conn:
             conn.execute(delete(couples).where(couples.c.id == couple_id))
+            conn.execute(insert(pending_scrubs).values(requested_at=time.time()))
         self.scrub()
 
+    def scrub_pending(self) -> int:
+        """How many deletes still wait for their clean-up (0 when the file is clean)."""
+        with self.read() as conn:
+            return int(conn.execute(select(func.count()).select_from(pending_scrubs)).scalar()
+                       or 0)
+
+    def finish_pending_scrub(self) -> None:
+        """At start: finish the clean-up of a delete that was interrupted (a cheap read
+        when there is none)."""
+        try:
+            pending = self.scrub_pending()
+        except (DBAPIError, StoreUnavailable):
+            return
+        if pending:
+            self.scrub()
+
     def scrub(self) -> None:
-        """Make deleted rows unrecoverable: checkpoint the WAL, VACUUM, truncate the WAL."""
+        """Make deleted rows unrecoverable, then clear the "scrub pending" markers.
+
+        SQLite: checkpoint the WAL, VACUUM (with secure_delete on), truncate the WAL.
+        Other databases: VACUUM the tables that hold a couple's words, outside any
+        transaction (what the studio can do; backups and the server's own WAL are the
+        operator's, see the README). A clean-up that fails is logged without any detail
+        of the data and stays pending for the next start; the delete itself stands.
+        """
+        try:
+            with self.read() as conn:
+                upto = conn.execute(select(func.max(pending_scrubs.c.id))).scalar()
+            self._scrub_file()
+            if upto is not None:
+                with self.write() as conn:
+                    conn.execute(delete(pending_scrubs).where(pending_scrubs.c.id <= upto))
+                if self.is_sqlite:
+                    self._checkpoint()
+        except (DBAPIError, sqlite3.Error, StoreUnavailable) as exc:
+            _LOG.warning(
+                "The clean-up after a delete could not finish (%s); it will be tried "
+                "again when the studio next starts.",
+                "the disk is full" if is_disk_full(exc) else exc.__class__.__name__,
+            )
+
+    def _raw(self, conn: Connection) -> Any:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        return raw
+
+    def _checkpoint(self) -> None:
+        with self.engine.connect() as conn:
+            cur = self._raw(conn).cursor()
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.close()
+
+    def _scrub_file(self) -> None:
         if not self.is_sqlite:
+            self._vacuum_server_tables()
             return
         with self.engine.connect() as conn:
             # VACUUM and checkpoints cannot run inside a transaction: use the raw connection.
-            raw = conn.connection.dbapi_connection
-            assert raw is not None
-            cur = raw.cursor()
+            cur = self._raw(conn).cursor()
             cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             cur.execute("VACUUM")
             cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             cur.close()
 
+    def _vacuum_server_tables(self) -> None:
+        """Postgres and others: VACUUM needs autocommit (no transaction around it)."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("SET lock_timeout = '10s'")
+            for table in WORD_TABLES:
+                conn.exec_driver_sql(f"VACUUM FULL {table.name}")
+
     def export_couple(self, couple_id: int) -> dict[str, Any]:
-        """Everything the store holds for one couple, as plain JSON-ready data."""
+        """What the couple have entered and both have seen, as plain JSON-ready data.
+
+        The file is downloaded on the shared laptop, so it holds nothing that is still
+        sealed: a safety-map round that hasn't been looked at together (no
+        ``revealed_at`` in its state) is left out whole — its answers aren't even
+        read — and so are dialogue ratings not yet revealed. ``left_out`` counts what
+        was left out and ``not_in_this_file`` says it in words."""
         out: dict[str, Any] = {}
         with self.read() as conn:
             row = conn.execute(select(couples).where(couples.c.id == couple_id)).mappings().first()
@@ -482,9 +716,15 @@ class Store:
             out["couple"] = {k: v for k, v in row.items() if k not in ("id", "token")}
             runs = conn.execute(
                 select(safety_runs).where(safety_runs.c.couple_id == couple_id)
+                .order_by(safety_runs.c.id)
             ).mappings().all()
             out["safety_maps"] = []
+            rounds_left_out = 0
             for run in runs:
+                state = _json_or_none(run["state"])
+                if not isinstance(state, dict) or state.get("revealed_at") is None:
+                    rounds_left_out += 1
+                    continue
                 ans = conn.execute(
                     select(safety_answers).where(safety_answers.c.run_id == run["id"])
                 ).mappings().all()
@@ -492,7 +732,7 @@ class Store:
                     {
                         "exercise": run["exercise_id"],
                         "started_at": run["started_at"],
-                        "state": json.loads(run["state"]),
+                        "state": state,
                         "answers": [
                             {
                                 "partner": a["partner"],
@@ -511,15 +751,33 @@ class Store:
                 ).mappings()
             ]
             out["dialogues"] = []
+            ratings_left_out = 0
             for d in conn.execute(
                 select(dialogues).where(dialogues.c.couple_id == couple_id)
+                .order_by(dialogues.c.id)
             ).mappings():
                 notes = conn.execute(
                     select(dialogue_notes).where(dialogue_notes.c.dialogue_id == d["id"])
                 ).mappings()
-                ratings = conn.execute(
-                    select(dialogue_ratings).where(dialogue_ratings.c.dialogue_id == d["id"])
-                ).mappings()
+                extra = _json_or_none(d["extra"])
+                after = extra.get("after") if isinstance(extra, dict) else None
+                revealed = isinstance(after, dict) and after.get("revealed") is True
+                if revealed:
+                    ratings = [
+                        {"partner": r["partner"], "heard": r["heard"], "safe": r["safe"],
+                         "word": r["word"]}
+                        for r in conn.execute(
+                            select(dialogue_ratings)
+                            .where(dialogue_ratings.c.dialogue_id == d["id"])
+                        ).mappings()
+                    ]
+                else:
+                    ratings = []
+                    sealed = conn.execute(
+                        select(func.count()).select_from(dialogue_ratings)
+                        .where(dialogue_ratings.c.dialogue_id == d["id"])
+                    ).scalar() or 0
+                    ratings_left_out += 1 if sealed else 0
                 out["dialogues"].append(
                     {
                         "state": json.loads(d["state"]),
@@ -527,15 +785,7 @@ class Store:
                             {"partner": n["partner"], "step": n["step"], "text": n["text"]}
                             for n in notes
                         ],
-                        "ratings": [
-                            {
-                                "partner": r["partner"],
-                                "heard": r["heard"],
-                                "safe": r["safe"],
-                                "word": r["word"],
-                            }
-                            for r in ratings
-                        ],
+                        "ratings": ratings,
                     }
                 )
             # Workshops the couple joined, and what they shared with the room.
@@ -553,6 +803,9 @@ class Store:
                     .where(room_members.c.couple_id == couple_id)
                 ).mappings()
             ]
+        out["left_out"] = {"safety_map_rounds": rounds_left_out,
+                           "dialogue_ratings": ratings_left_out}
+        out["not_in_this_file"] = left_out_sentences(out["left_out"])
         return out
 
     # -- safety map runs ------------------------------------------------------------------
@@ -763,7 +1016,8 @@ class Store:
         try:
             self.version()
         except OperationalError as exc:
-            raise StoreUnavailable(f"We couldn't read {_describe(self.url)}: {exc.orig}") from None
+            detail = _redact(str(exc.orig), self.url)
+            raise StoreUnavailable(f"We couldn't read {_describe(self.url)}: {detail}") from None
 
     # -- rooms ----------------------------------------------------------------------------
     # Workshop rooms (migration 4). Plain dicts in and out; the rules live in studio.room
@@ -988,5 +1242,6 @@ class Store:
             return 0
         with self.write() as conn:
             conn.execute(delete(rooms).where(rooms.c.id.in_(due)))
+            conn.execute(insert(pending_scrubs).values(requested_at=now))
         self.scrub()
         return len(due)

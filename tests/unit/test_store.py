@@ -47,6 +47,10 @@ SECRET_WORDS = [
 ]
 
 
+REVEALED = {"phase": "answering", "revealed_at": 1700000000.0}
+DIALOGUE_EXTRA = {"notes": True, "after": {"sealed": ["a", "b"], "revealed": True}}
+
+
 def db_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
@@ -74,12 +78,14 @@ def fill_couple(store: Store, name_a: str = NAME_A, name_b: str = NAME_B):
     """A couple with something in every table that holds a couple's words."""
     couple = make_couple(store, name_a, name_b)
     store.update_couple(couple.id, stage="ready")
-    run = store.start_safety_run(couple.id, "safety_map", {"phase": "answering"})
+    # Seen together: a revealed round and a dialogue whose ratings were revealed (the
+    # export holds only what both have seen; see tests/unit/test_privacy_store.py).
+    run = store.start_safety_run(couple.id, "safety_map", REVEALED)
     store.save_answer(run, "a", "opening", "marshmallow lighthouse whispering")
     store.save_answer(run, "b", "opening", "when you " + name_a + " hold my hand")
     store.save_answer(run, "b", "needs", None, skipped=True)
     store.add_topic(couple.id, "the periwinkle kettle argument", "safety_map")
-    dlg = store.create_dialogue(couple.id, {"step": "send"}, {"notes": True})
+    dlg = store.create_dialogue(couple.id, {"step": "send"}, DIALOGUE_EXTRA)
     store.add_note(dlg, "a", "mirror", "saxophone under the staircase")
     store.save_rating(dlg, "a", heard=4, safe=5, word="cinnamonquokka", sealed=True)
     with store.write() as conn:
@@ -321,7 +327,7 @@ def test_export_has_everything_and_no_token(store) -> None:
     assert (c["name_a"], c["name_b"], c["stage"]) == (NAME_A, NAME_B, "ready")
     assert (c["color_a"], c["symbol_b"]) == ("blue", "triangle")
     [sm] = out["safety_maps"]
-    assert sm["exercise"] == "safety_map" and sm["state"] == {"phase": "answering"}
+    assert sm["exercise"] == "safety_map" and sm["state"] == REVEALED
     answers = {(a["partner"], a["item"]): (a["value"], a["skipped"]) for a in sm["answers"]}
     assert answers == {
         ("a", "opening"): ("marshmallow lighthouse whispering", False),
