@@ -3,8 +3,8 @@
 The router calls :func:`show` above every couple page. It costs one small read when the
 couple is in no room; when they are, a fragment polls the store every second, so a new
 phase on the facilitator's screen reaches the couple within about a second, on any
-server process. Only the room's script text and timer are drawn here: nothing of other
-couples, and nothing of this couple's answers.
+server process. Only the room's script text (through ``content_md``: emphasis at most)
+and timer are drawn here: nothing of other couples, and nothing of this couple's answers.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import streamlit as st
 from studio import journey, room_service
 from studio.room import RoomScript, normalize_join_code, phase_index
 from studio.store import Couple
-from studio.text import md_escape
+from studio.text import content_md, md_escape
 from studio.ui import context
 
 POLL_SECONDS = 1.0
@@ -152,10 +152,10 @@ def _live(couple: Couple, url_path: str, full: bool) -> None:
         n, m = phase_index(script, phase.key) + 1, len(script.phases)
         st.caption(f"Workshop · part {n} of {m}")
         if full:
-            st.header(md_escape(phase.title), anchor=False)
+            st.header(content_md(phase.title), anchor=False)
         else:
-            st.markdown("**" + md_escape(phase.title) + "**")
-        st.markdown(md_escape(phase.couple_text))
+            st.markdown("**" + md_escape(phase.title) + "**")  # bold already: no emphasis
+        st.markdown(content_md(phase.couple_text))
         left = state.timer_left(time.time())
         if left is not None:
             if left > 0:

@@ -116,3 +116,40 @@ def test_join_code_field(make_app, ready_couple, kind):
             b.click().run()
             break
     _no_exception(at)
+
+
+CONTENT = "**Take turns** — ![x](http://example.com/x.png) $x^2$ :red[loud] www.example.com"
+
+
+def test_content_files_carry_emphasis_and_nothing_else(make_app, store, tmp_path, monkeypatch):
+    """A facilitator's room script is drawn on the couple's screen with its emphasis,
+    and nothing else of markdown: no image, no link, no LaTeX, no colour."""
+    import shutil
+
+    from studio import exercises
+    from studio import room_service as rs
+    from studio.text import content_md
+
+    content = tmp_path / "exercises"
+    shutil.copytree(exercises.EXERCISES_DIR, content)
+    room_file = content / "workshop_room.toml"
+    first = 'couple_text = "You’re in.'
+    source = room_file.read_text(encoding="utf-8")
+    assert first in source
+    room_file.write_text(source.replace(first, 'couple_text = "' + CONTENT + " You’re in.", 1),
+                         encoding="utf-8")
+    monkeypatch.setattr(exercises, "EXERCISES_DIR", content)
+    script = exercises.load_catalog(content).get("workshop_room")
+    assert script.phases[0].couple_text.startswith(CONTENT)
+
+    couple = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
+                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    store.update_couple(couple.id, stage="ready")
+    couple = store.couple_by_token(couple.token)
+    room = rs.create_room(store, script)
+    rs.join_room(store, couple, room.room.code)
+    at = make_app(c=couple.token).run()
+    switch_to(at, "home")
+    _no_exception(at)
+    drawn = [m.value for m in at.markdown]
+    assert content_md(script.phases[0].couple_text) in drawn, drawn

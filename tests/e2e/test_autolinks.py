@@ -8,9 +8,15 @@ Chromium: the name must be there (as text) and no link to it anywhere on the pag
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import click, expect_text, wait_idle
+from tests.e2e.conftest import Server, click, expect_text, free_port, wait_idle
 from tests.e2e.test_foundation import pass_safety_notes, set_up_couple, token_of
 from tests.e2e.test_safety_map_journey import answer_turn
 
@@ -19,6 +25,7 @@ NAME_B = "www.example.org me@example.net"
 WORDS = "ask me at words@example.net or see https://example.com/w and www.example.org/w"
 LINKS = "a[href*='example.'], a[href^='mailto:']"
 WJ = "\u2060"
+ROOT = Path(__file__).resolve().parents[2]
 
 _IN_MARKDOWN = """(needle) => [...document.querySelectorAll(
     "[data-testid='stMarkdownContainer'], [data-testid='stCaptionContainer']")]
@@ -92,3 +99,80 @@ def test_addresses_in_the_reveal_are_not_links(server, open_page):
     expect_text(page, "What makes you feel safe — together")
     no_links(page, "reveal", NAME_A, NAME_B)
     assert WORDS in page.locator("body").inner_text().replace(WJ, "")
+
+
+# ------------------------------------------------------------- content_md, rendered
+
+CONTENT = [
+    "![a](http://example.com/a.png)",
+    "[x](javascript:alert(1)) <http://example.com> www.example.com me@example.com",
+    "<img src=x onerror=alert(1)> <b>x</b>",
+    "$x^2$ and $$y^2$$",
+    ":red[x] :material/home: :smile: :rainbow-background[y]",
+    "# heading",
+    "> quote",
+    "- item",
+    "1. item",
+    "    indented code",
+    "`inline` ~~gone~~ | table |",
+]
+EMPHASIS = "A *gentle* and **steady** _start_."
+
+# One page drawing every string through content_md, in the places content is drawn.
+HARNESS = f"""
+import streamlit as st
+from studio.text import content_md
+from studio.ui import theme
+theme.apply(projector=False)  # the stylesheet the tests' wait_idle waits for
+CONTENT = {CONTENT!r}
+st.markdown(content_md({EMPHASIS!r}))
+for i, text in enumerate(CONTENT):
+    st.markdown(content_md(text))
+    st.caption(content_md(text))
+    st.button(content_md(text), key=f"b{{i}}")
+    st.radio(content_md(text), [content_md(text)], key=f"r{{i}}")
+st.write("harness-done")
+"""
+
+
+@pytest.fixture
+def harness(tmp_path):
+    script = tmp_path / "content_page.py"
+    script.write_text(HARNESS, encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    for line in proc.stdout:  # blocks until the server says it is up (or exits)
+        if "URL:" in line:
+            break
+    threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
+    srv = Server(f"http://127.0.0.1:{port}", tmp_path, proc, tmp_path / "none.log")
+    yield srv
+    srv.stop()
+
+
+def test_content_md_draws_only_emphasis(harness, open_page):
+    page = open_page(harness)
+    expect_text(page, "harness-done")
+    main = page.locator("[data-testid='stMain']")
+    expect(main.locator("em", has_text="gentle")).to_have_count(1)
+    expect(main.locator("strong", has_text="steady")).to_have_count(1)
+    expect(main.locator("em", has_text="start")).to_have_count(1)
+    made = main.evaluate("""(m) => ({
+        links: [...m.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+        elements: [...m.querySelectorAll(
+            'img, b, h1, h2, h3, h4, blockquote, ul, ol, pre, code, table, del,'
+            + ' input[type=checkbox], .katex, [data-testid=stIconMaterial],'
+            + ' span[style*=color], span[class*=Background]'
+        )].map((e) => e.outerHTML.slice(0, 80)),
+    })""")
+    assert made["links"] == [], made["links"]
+    assert made["elements"] == [], made["elements"]
+    text = main.inner_text().replace(WJ, "")
+    assert "😄" not in text
+    for source in CONTENT:
+        assert " ".join(source.split()) in " ".join(text.split()), source
