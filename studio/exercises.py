@@ -137,53 +137,87 @@ class Catalog:
     def of_kind(self, kind: str) -> list[BaseModel]:
         return [m for m in self.items.values() if getattr(m, "kind", None) == kind]
 
-    def get(self, exercise_id: str) -> BaseModel | None:
-        return self.items.get(exercise_id)
+    def get(self, exercise_id: str, kind: str | None = None) -> BaseModel | None:
+        """The exercise with this id; with ``kind``, only if it is of that kind. An id
+        that is the name of a kind ("safety_map", "themes", …) only ever finds an
+        exercise of that kind (the loader refuses anything else), so a page asking
+        for ``get("safety_map")`` never receives another kind of content."""
+        item = self.items.get(exercise_id)
+        want = kind if kind is not None else (exercise_id if exercise_id in KINDS else None)
+        if item is not None and want is not None and getattr(item, "kind", None) != want:
+            return None
+        return item
 
 
-def load_catalog(directory: Path | str | None = None) -> Catalog:
-    """Load every ``*.toml`` in ``directory`` (default: ``EXERCISES_DIR``, read at call time);
-    a broken file never hides the others."""
+def _id_problem(item: BaseModel, path: Path, seen: dict[str, tuple[Path, str]]) -> str | None:
+    """Why this file's id can't be used (None if it can). Ids are unique across every
+    file, whatever its kind; an id that is the name of a kind belongs to that kind."""
+    item_id = item.id  # type: ignore[attr-defined]
+    kind = item.kind  # type: ignore[attr-defined]
+    if item_id in KINDS and item_id != kind:
+        return (
+            f"the id '{item_id}' is the name of the {item_id} exercise, but this file is "
+            f"a '{kind}' file: give it an id of its own"
+        )
+    if item_id in seen:
+        first, first_kind = seen[item_id]
+        return (
+            f"the id '{item_id}' is already used by {first.name} (a '{first_kind}' file); "
+            "ids must be unique across all files, so this file is left out"
+        )
+    return None
+
+
+def _load(files: list[Path]) -> tuple[Catalog, list[tuple[Path, BaseModel | ExerciseError]]]:
+    """Parse ``files`` in order; the first file with an id keeps it. Returns the catalog
+    and, per file, its content or its error (for ``check``)."""
     catalog = Catalog()
-    for path in sorted(Path(EXERCISES_DIR if directory is None else directory).glob("*.toml")):
+    seen: dict[str, tuple[Path, str]] = {}
+    results: list[tuple[Path, BaseModel | ExerciseError]] = []
+    for path in files:
         try:
             item = parse_file(path)
         except ExerciseError as exc:
             catalog.errors.append(exc)
+            results.append((path, exc))
+            continue
+        problem = _id_problem(item, path, seen)
+        if problem is not None:
+            err = ExerciseError(path, problem, "id")
+            catalog.errors.append(err)
+            results.append((path, err))
             continue
         item_id = item.id  # type: ignore[attr-defined]
-        if item_id in catalog.items:
-            catalog.errors.append(
-                ExerciseError(path, f"another file already uses the id '{item_id}'", "id")
-            )
-            continue
+        seen[item_id] = (path, item.kind)  # type: ignore[attr-defined]
         catalog.items[item_id] = item
-    return catalog
+        results.append((path, item))
+    return catalog, results
+
+
+def load_catalog(directory: Path | str | None = None) -> Catalog:
+    """Load every ``*.toml`` in ``directory`` (default: ``EXERCISES_DIR``, read at call time),
+    in file-name order; a broken file never hides the others."""
+    folder = Path(EXERCISES_DIR if directory is None else directory)
+    return _load(sorted(folder.glob("*.toml")))[0]
 
 
 def check_paths(paths: list[str]) -> tuple[int, list[str]]:
-    """Validate files (folders are searched for ``*.toml``). Returns (exit code, lines)."""
+    """Validate files (folders are searched for ``*.toml``, in file-name order, the order
+    the studio reads them in). Returns (exit code, lines)."""
     files: list[Path] = []
     for p in paths or [str(EXERCISES_DIR)]:
         pp = Path(p)
         files.extend(sorted(pp.glob("*.toml")) if pp.is_dir() else [pp])
     lines: list[str] = []
     bad = 0
-    seen: dict[str, Path] = {}
-    for f in files:
-        try:
-            item = parse_file(f)
-        except ExerciseError as exc:
+    for f, result in _load(files)[1]:
+        if isinstance(result, ExerciseError):
             bad += 1
-            lines.append(f"✗ {f}: {exc.problem}" + (f" (field '{exc.field}')" if exc.field else ""))
+            field_ = f" (field '{result.field}')" if result.field else ""
+            lines.append(f"✗ {f}: {result.problem}{field_}")
             continue
-        item_id = item.id  # type: ignore[attr-defined]
-        if item_id in seen:
-            bad += 1
-            lines.append(f"✗ {f}: the id '{item_id}' is also used by {seen[item_id]} (field 'id')")
-            continue
-        seen[item_id] = f
-        lines.append(f"✓ {f}: {item.kind} '{item_id}' is valid")  # type: ignore[attr-defined]
+        item_id = result.id  # type: ignore[attr-defined]
+        lines.append(f"✓ {f}: {result.kind} '{item_id}' is valid")  # type: ignore[attr-defined]
     if not files:
         lines.append("No exercise files found.")
         bad += 1

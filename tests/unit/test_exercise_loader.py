@@ -270,3 +270,48 @@ def test_cli_check_fails_on_an_empty_folder(tmp_path: Path) -> None:
     result = run_check(str(tmp_path))
     assert result.returncode != 0
     assert "No exercise files found" in result.stdout
+
+
+# ----------------------------------------------------------------------------- one id, two files
+
+DIALOGUE = (EXERCISES_DIR / "imago_dialogue.toml").read_text(encoding="utf-8")
+
+
+def test_an_id_is_unique_across_kinds_and_the_message_names_both_files(tmp_path: Path) -> None:
+    broken(tmp_path, "a_talk.toml", DIALOGUE)
+    broken(tmp_path, "b_themes.toml", swap(THEMES, 'id = "themes"', 'id = "imago_dialogue"'))
+    catalog = load_catalog(tmp_path)
+    assert list(catalog.items) == ["imago_dialogue"]
+    assert catalog.items["imago_dialogue"].kind == "dialogue"  # the first file keeps it
+    [err] = catalog.errors
+    assert err.path.name == "b_themes.toml" and err.field == "id"  # the second is left out
+    assert "a_talk.toml" in str(err) and "b_themes.toml" in str(err)
+    result = run_check(str(tmp_path))
+    assert result.returncode != 0
+    [bad] = [line for line in result.stdout.splitlines() if line.startswith("✗")]
+    assert "b_themes.toml" in bad and "a_talk.toml" in bad and "field 'id'" in bad
+
+
+def test_a_file_of_another_kind_cannot_take_an_exercise_s_name(tmp_path: Path) -> None:
+    """A dialogue file that calls itself "safety_map" sorts before safety_map.toml; the
+    studio blames it, not the real safety map, and the safety map still loads."""
+    broken(tmp_path, "imago_dialogue.toml", swap(DIALOGUE, 'id = "imago_dialogue"',
+                                                 'id = "safety_map"'))
+    broken(tmp_path, "safety_map.toml", SAFETY)
+    catalog = load_catalog(tmp_path)
+    assert isinstance(catalog.get("safety_map"), SafetyMapSpec)
+    [err] = catalog.errors
+    assert err.path.name == "imago_dialogue.toml" and err.field == "id"
+    result = run_check(str(tmp_path))
+    [bad] = [line for line in result.stdout.splitlines() if line.startswith("✗")]
+    assert "imago_dialogue.toml" in bad and "field 'id'" in bad
+    assert any(line.startswith("✓") and "safety_map.toml" in line
+               for line in result.stdout.splitlines())
+
+
+def test_get_with_a_kind_never_returns_another_kind(tmp_path: Path) -> None:
+    broken(tmp_path, "a_talk.toml", DIALOGUE)
+    catalog = load_catalog(tmp_path)
+    assert catalog.get("imago_dialogue", kind="dialogue") is not None
+    assert catalog.get("imago_dialogue", kind="room_script") is None
+    assert catalog.get("safety_map") is None
