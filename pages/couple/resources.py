@@ -42,5 +42,7 @@ st.write(
     "twenty minutes. Do something soothing, try not to rehearse the argument, and agree "
     "when you'll come back to it."
 )
+# On a projector the couple's link stays off the big screen (even in a link's address).
 st.page_link(context.PAGES["welcome"], label="Back to the studio", icon=":material/arrow_back:",
-             query_params=context.keep_params())
+             query_params=context.keep_params(c=None) if context.projector()
+             else context.keep_params())

@@ -31,8 +31,9 @@ VIEW_PAGES: dict[str, tuple[str, str]] = {
 }
 _PAGE_PATHS = {"safety_map": "safety-map", "dialogue": "dialogue"}
 
-# Pages that show a couple's own answers, notes or data: never sent to a projector.
-PRIVATE_IN_PROJECTOR = frozenset({"safety-map", "dialogue", "your-data"})
+# Pages that show a couple's own names, answers, notes or data: never sent to a projector.
+# (Setting up is typing your names and reading a note meant for one of you alone.)
+PRIVATE_IN_PROJECTOR = frozenset({"setup", "safety-map", "dialogue", "your-data"})
 _NO_BANNER = frozenset({"join", "workshop"})
 NAV_PROJECTOR = "nav_projector"  # the key of the router's sidebar switch
 
@@ -68,8 +69,8 @@ def kept_off_projector() -> None:
     """Shown instead of a private page while projector mode is on."""
     st.title("This part stays off the big screen")
     st.write(
-        "Projector mode shows only what a whole room may see. Answers, notes and your "
-        "data are just for the two of you, so they are not sent to this screen at all."
+        "Projector mode shows only what a whole room may see. Your names, answers, notes "
+        "and data are just for the two of you, so they are not sent to this screen at all."
     )
     st.button("Leave projector mode", type="primary", key="room_leave_projector",
               on_click=set_projector, args=(False,))
