@@ -351,7 +351,8 @@ def _engine_problem(url: str, exc: BaseException) -> str:
         how = (" (for Postgres: pip install 'psycopg[binary]')"
                if parsed.get_backend_name() == "postgresql" else "")
         return (
-            f"To use {described} the studio needs the Python package '{module}', "
+            f"To use {described} (STUDIO_DATABASE_URL) the studio needs the Python "
+            f"package '{module}', "
             f"which isn't installed here. Install it{how}, then start the studio again. "
             "Nothing was changed."
         )

@@ -6,7 +6,9 @@ memory, so a reload, a bookmark or a second tab resumes exactly where they were.
 
 from __future__ import annotations
 
+import logging
 import threading
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ import streamlit as st
 
 from studio import exercises
 from studio.exercises import Catalog, load_catalog
-from studio.store import Couple, Store, StoreUnavailable, default_database_url
+from studio.store import Couple, Store, StoreFull, StoreUnavailable, default_database_url
 
 COUPLE_PARAM = "c"
 PROJECTOR_PARAM = "proj"
@@ -31,6 +33,107 @@ PAGES: dict[str, str] = {
     "data": "pages/couple/data.py",
     "workshop": "pages/facilitator/workshop.py",
 }
+
+
+# -- what reaches the log, and what a failed action shows -----------------------------------
+#
+# No token, name or answer may ever reach a log. SQLAlchemy's own error text no longer
+# carries the values sent (``hide_parameters`` in the store), but any exception's
+# message may hold what someone typed. So every log record of this process is made
+# safe as it is created: an exception is logged with its type and where it happened,
+# its message withheld (our own StoreUnavailable sentences excepted: they never hold
+# user data), and an exception passed as a message or an argument is replaced by its
+# type's name. Installed when this module is imported (by app.py, on the first run).
+
+
+def _safe_exception_text(exc: BaseException) -> str:
+    """Type and frames of ``exc`` (and what caused it), never its message."""
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = "".join(traceback.format_tb(current.__traceback__)) if current.__traceback__ \
+            else ""
+        name = f"{type(current).__module__}.{type(current).__qualname__}"
+        said = str(current) if isinstance(current, StoreUnavailable) else \
+            "(message withheld: it may hold what someone typed)"
+        parts.append(f"Traceback (most recent call last):\n{frames}{name}: {said}")
+        current = current.__cause__ or current.__context__
+    return "\n\nWhile handling, or caused by:\n".join(reversed(parts))
+
+
+def _withheld(value: Any) -> Any:
+    if isinstance(value, BaseException) and not isinstance(value, StoreUnavailable):
+        return f"<{type(value).__name__}: message withheld>"
+    return value
+
+
+_BASE_FACTORY = logging.getLogRecordFactory()
+
+
+def _safe_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    record = _BASE_FACTORY(*args, **kwargs)
+    if record.exc_info and record.exc_info[1] is not None:
+        record.exc_text = _safe_exception_text(record.exc_info[1])
+    record.msg = _withheld(record.msg)
+    if isinstance(record.args, tuple):
+        record.args = tuple(_withheld(a) for a in record.args)
+    return record
+
+
+def _store_problem_of(exc: BaseException) -> StoreUnavailable | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, StoreUnavailable):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _install_error_handling() -> None:
+    """Every uncaught exception of a page, a fragment or a button's callback ends in
+    ``streamlit.error_util``: log it safely, and draw a kind screen (not the generic
+    error) when the data can't be saved — the disk is full, the file went away."""
+    from streamlit import error_util
+
+    if getattr(error_util, "_sbs_installed", False):
+        return
+    from streamlit.logger import get_logger
+
+    show_generic = error_util.show_uncaught_app_exception
+    log = get_logger("studio")  # Streamlit's format, on the server's console
+
+    def log_safely(ex: BaseException) -> None:
+        log.error("Uncaught exception in a page:\n%s", _safe_exception_text(ex))
+
+    def show(ex: BaseException) -> None:
+        problem = _store_problem_of(ex)
+        if problem is None:
+            show_generic(ex)
+            return
+        try:
+            from streamlit.delta_generator_singletons import get_dg_singleton_instance
+
+            main = get_dg_singleton_instance().main_dg
+            if isinstance(problem, StoreFull):
+                main.error(str(problem), icon=":material/hard_drive:")
+            else:
+                main.error("The studio can't reach its data right now, so we stopped here "
+                           "to keep everything safe.", icon=":material/database:")
+                main.text(str(problem))
+        except Exception:  # drawing the message must not hide the failure
+            show_generic(ex)
+
+    error_util._log_uncaught_app_exception = log_safely
+    error_util.show_uncaught_app_exception = show
+    error_util._sbs_installed = True
+    logging.setLogRecordFactory(_safe_record)
+
+
+_install_error_handling()
 
 
 _STORES: dict[str, Store] = {}
