@@ -16,10 +16,14 @@ st.write(
 )
 
 st.header("Take a copy")
-st.write("A file with your names, answers, topics and notes, readable in any text editor.")
+st.write("A file with your names, answers, topics and notes, readable in any text editor. "
+         "It holds only what you have looked at together.")
+export = store.export_couple(couple.id)
+for sentence in export.get("not_in_this_file", []):  # the store's words, never user text
+    st.info(sentence, icon=":material/lock:")
 st.download_button(
     "Download our answers",
-    data=json.dumps(store.export_couple(couple.id), ensure_ascii=False, indent=2),
+    data=json.dumps(export, ensure_ascii=False, indent=2),
     file_name="side-by-side.json",
     mime="application/json",
     icon=":material/download:",
