@@ -13,6 +13,7 @@ agrees; their partner's progress is kept.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -21,14 +22,30 @@ from studio.safety_map import PartnerAnswers, SafetyMapSpec, validate_needs, val
 
 Partner = Literal["a", "b"]
 Phase = Literal["answer_a", "answer_b", "confirm", "reveal"]
-SECTIONS: tuple[str, ...] = ("words", "scales", "needs", "guesses", "review")
-SECTION_TITLES = {
-    "words": "In your own words",
-    "scales": "Where you stand",
-    "needs": "What you need most",
-    "guesses": "Where your partner stands — your guess",
-    "review": "Look over and seal",
-}
+# A partner's turn moves through named parts. The scales come in pages of a few
+# ("scales-1", "scales-2", …; how many is the content file's call), and "more" holds
+# the scales the file marks optional, opened only by a partner who asks for them.
+# Moving between parts stores only where the partner is — never an answer.
+FIRST_SECTION = "words"
+_SECTION = re.compile(r"^(words|needs|review|more|scales-[1-9][0-9]?)$")
+# Parts as they were numbered before the scales and guesses were asked in one pass.
+_LEGACY_SECTIONS = ("words", "scales-1", "needs", "scales-1", "review")
+
+
+def _version(raw: object) -> int:
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0 else 0
+
+
+def valid_section(name: object) -> bool:
+    return isinstance(name, str) and bool(_SECTION.match(name))
+
+
+def _section(raw: object) -> str:
+    if isinstance(raw, bool):
+        return FIRST_SECTION
+    if isinstance(raw, int):
+        return _LEGACY_SECTIONS[max(0, min(raw, len(_LEGACY_SECTIONS) - 1))]
+    return raw if valid_section(raw) else FIRST_SECTION  # type: ignore[return-value]
 
 
 class FlowError(ValueError):
@@ -39,13 +56,18 @@ class FlowError(ValueError):
 class FlowState:
     sealed: Mapping[str, bool] = field(default_factory=lambda: {"a": False, "b": False})
     ready: Mapping[str, bool] = field(default_factory=lambda: {"a": False, "b": False})
-    section: Mapping[str, int] = field(default_factory=lambda: {"a": 0, "b": 0})
+    section: Mapping[str, str] = field(
+        default_factory=lambda: {"a": FIRST_SECTION, "b": FIRST_SECTION})
     revealed_at: float | None = None
     unseal_request: str | None = None  # the partner who asked to open their answers again
     shared: Mapping[str, bool] = field(default_factory=lambda: {"a": False, "b": False})
+    # Grows by one with every move of the flow (never with an answer), so a screen can
+    # say which state it was drawn from and a stale press changes nothing.
+    version: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "version": self.version,
             "sealed": dict(self.sealed),
             "ready": dict(self.ready),
             "section": dict(self.section),
@@ -64,10 +86,11 @@ class FlowState:
         return cls(
             sealed=two("sealed", bool, False),
             ready=two("ready", bool, False),
-            section=two("section", int, 0),
+            section={p: _section((data.get("section") or {}).get(p)) for p in ("a", "b")},
             revealed_at=data.get("revealed_at"),
             unseal_request=req if req in ("a", "b") else None,
             shared=two("shared", bool, False),
+            version=_version(data.get("version")),
         )
 
 
@@ -96,10 +119,13 @@ def _with(state: FlowState, key: str, p: str, value: Any) -> FlowState:
     return replace(state, **{key: d})
 
 
-def go_to_section(state: FlowState, p: str, index: int) -> FlowState:
+def go_to_section(state: FlowState, p: str, name: str) -> FlowState:
+    """Move a partner to another part of their turn. Stores nothing but the place."""
     if answering(state) != p:
         raise FlowError("It isn't this partner's turn to answer right now.")
-    return _with(state, "section", p, max(0, min(index, len(SECTIONS) - 1)))
+    if not valid_section(name):
+        raise FlowError("That part of the questions doesn't exist.")
+    return _with(state, "section", p, name)
 
 
 def seal(state: FlowState, p: str) -> FlowState:
@@ -130,7 +156,7 @@ def agree_unseal(state: FlowState, agreeing: str) -> FlowState:
     if asker is None or agreeing == asker:
         raise FlowError("Only the other partner can agree to this.")
     new = _with(state, "sealed", asker, False)
-    new = _with(new, "section", asker, len(SECTIONS) - 1)
+    new = _with(new, "section", asker, "review")
     return replace(new, ready={"a": False, "b": False}, unseal_request=None)
 
 

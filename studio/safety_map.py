@@ -683,3 +683,70 @@ def summary(spec: SafetyMapSpec, a: PartnerAnswers, b: PartnerAnswers, n: int = 
         a_answered_text=bool(a.text and a.text.strip()),
         b_answered_text=bool(b.text and b.text.strip()),
     )
+
+
+# --------------------------------------------------------------------------- answering
+
+# The five places a partner can choose on a scale: clearly the first statement, a little
+# more the first, in between, a little more the second, clearly the second. Stored on the
+# 0..10 line so that neighbours on one side sit close (gap 2), neighbours across the
+# middle are worth exploring (3) and the two sides are far apart (6 or more).
+POINTS: tuple[int, ...] = (0, 2, 5, 8, 10)
+SCALES_PER_PAGE = 5
+
+
+def nearest_point(value: int) -> int:
+    """The answer point a stored position shows as (older rounds used every 0..10)."""
+    return min(POINTS, key=lambda p: (abs(p - value), p))
+
+
+def position_words(scale: Scale, value: int | None) -> str | None:
+    """A position in words, with the scale's own pole words; None when not answered."""
+    if value is None:
+        return None
+    left, right = (_lower_first(w) for w in scale.poles)
+    point = nearest_point(value)
+    return {
+        0: "clearly “" + left + "”",
+        2: "a little more “" + left + "”",
+        5: "in between",
+        8: "a little more “" + right + "”",
+        10: "clearly “" + right + "”",
+    }[point]
+
+
+def _lower_first(words: str) -> str:
+    """'Most time together' -> 'most time together' (but 'TV time' stays as it is)."""
+    if len(words) > 1 and words[0].isupper() and not words[1].isupper():
+        return words[0].lower() + words[1:]
+    return words
+
+
+def scale_pages(spec: SafetyMapSpec, per_page: int = SCALES_PER_PAGE) -> list[list[Scale]]:
+    """The scales every partner sees, in pages of ``per_page`` (file order)."""
+    shown = [s for s in spec.scales if not s.optional]
+    return [shown[i : i + per_page] for i in range(0, len(shown), per_page)]
+
+
+def optional_scales(spec: SafetyMapSpec) -> list[Scale]:
+    """Scales the file marks optional: offered, never required."""
+    return [s for s in spec.scales if s.optional]
+
+
+def turn_sections(spec: SafetyMapSpec) -> tuple[str, ...]:
+    """The parts of one partner's turn, in order ("more" only if the file has optional
+    scales; it sits after the last page of scales and is reached by asking for it)."""
+    pages = tuple(f"scales-{i + 1}" for i in range(len(scale_pages(spec))))
+    more = ("more",) if optional_scales(spec) else ()
+    return ("words", *pages, *more, "needs", "review")
+
+
+def section_scales(spec: SafetyMapSpec, section: str) -> list[Scale]:
+    """The scales shown on one part of the turn (empty for words, needs and review)."""
+    if section == "more":
+        return optional_scales(spec)
+    if section.startswith("scales-"):
+        pages = scale_pages(spec)
+        i = int(section.split("-", 1)[1]) - 1
+        return pages[i] if 0 <= i < len(pages) else []
+    return []
