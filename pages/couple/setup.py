@@ -68,6 +68,13 @@ if couple is None:
 def _safe_to_go_on(couple_id: int, p: str) -> None:
     curtain.close(f"setup_safety_{p}")
     store.update_couple(couple_id, stage="safety_b" if p == "a" else "ready")
+    if p == "b":
+        # Straight on to the first exercise: its first screen is the hand-over to A.
+        st.session_state["setup_go_first"] = True
+
+
+if couple.stage == "ready" and st.session_state.pop("setup_go_first", False):
+    context.go("safety_map")
 
 
 if couple.stage in ("safety_a", "safety_b"):

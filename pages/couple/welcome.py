@@ -28,6 +28,9 @@ if couple is not None:
     target = "setup" if couple.stage != "ready" else "home"
     if st.button("Carry on where we left off", type="primary", key="welcome_continue"):
         context.go(target)
+elif st.button("Let's begin", type="primary", key="welcome_start"):
+    st.switch_page(context.PAGES["setup"], query_params=context.keep_params(c=None))
+st.caption("About 45 minutes together, with breaks whenever you like. Not therapy.")
 
 st.header("What it is — and what it isn't")
 st.markdown(
@@ -54,5 +57,3 @@ st.markdown(
     "Plan for about 45 minutes. You can take a break whenever you need one, and stop "
     "and come back another day: keep the page's link (bookmark it) to return."
 )
-if couple is None and st.button("Let's begin", type="primary", key="welcome_start"):
-    st.switch_page(context.PAGES["setup"], query_params=context.keep_params(c=None))

@@ -2,53 +2,100 @@
 
 Private turns read only the answering partner's items from the store; the reveal
 is drawn only after both partners confirmed. User text goes through ``st.text``
-or ``md_escape``; charts get names through ``charts.plotly_text``.
+or ``md_escape``; content text through ``content``; charts get names through
+``charts.plotly_text``.
+
+Answers are written by the widget that gives them (its ``on_change``), never by
+moving between parts: an untouched scale stays *not answered* and counts nowhere.
+Every move of the flow names the version of the state its screen was drawn from, so
+a press in an old tab changes nothing and gets a fresh screen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import streamlit as st
 
-from studio import charts
 from studio import safety_flow as flow
 from studio import safety_service as svc
+from studio import text as _text
 from studio.couple import swatch, symbol
-from studio.safety_map import SafetyMapSpec, band_label
+from studio.safety_map import (
+    POINTS,
+    SafetyMapSpec,
+    Scale,
+    nearest_point,
+    position_words,
+    section_scales,
+    turn_sections,
+)
 from studio.store import Couple, Store
+from studio.text import md_escape
 from studio.themes import ThemeLexicon, find_themes, shared_themes
 from studio.ui import context, curtain, layout
-from studio.ui.partner import chip, label
+from studio.ui.partner import chip, label, plain
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
+SKIP = -1  # the "Rather not say" choice of a scale
+NOT_ANSWERED = "not answered"
+
+
+def content(text: str) -> str:
+    """Content-file text for markdown: simple emphasis at most, nothing that loads."""
+    fn = getattr(_text, "content_md", None)
+    return fn(text) if fn is not None else md_escape(text)
 
 
 def _problem_key(run: svc.Run, p: str) -> str:
-    return f"sm_problem_{run.id}_{p}"
+    # One per round, not per partner: a message never holds an answer, and after a stale
+    # press the screen may belong to the other partner.
+    return f"sm_problem_{run.id}"
 
 
-def _say_problem(run: svc.Run, p: str) -> None:
-    msg = st.session_state.pop(_problem_key(run, p), None)
+def _say_problem(run: svc.Run, p: str | None = None) -> None:
+    msg = st.session_state.pop(_problem_key(run, p or "a"), None)
     if msg:
-        st.error(msg, icon=":material/info:")
+        st.warning(msg, icon=":material/info:")
 
 
-def _guarded(run: svc.Run, p: str, fn, *args) -> bool:
+def _guarded(run: svc.Run, p: str, fn, *args, **kwargs) -> bool:
     """Run a service call; a FlowError/ValueError becomes a kind message on the next draw."""
     try:
-        fn(*args)
+        fn(*args, **kwargs)
     except ValueError as exc:
         st.session_state[_problem_key(run, p)] = str(exc)
         return False
     return True
 
 
+def _move(store: Store, run: svc.Run, p: str, fn, *args) -> bool:
+    """A move of the flow, checked against the version this screen was drawn from."""
+    return _guarded(run, p, fn, store, run, *args, expect=run.version)
+
+
 # -- the private turn ------------------------------------------------------------------------
 
 
-def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str) -> None:
+def _sections(spec: SafetyMapSpec, current: str) -> list[str]:
+    """The parts counted in "Part n of m": the optional part only while it is open."""
+    return [s for s in turn_sections(spec) if s != "more" or current == "more"]
+
+
+def _title(spec: SafetyMapSpec, couple: Couple, section: str) -> str:
+    if section == "words":
+        return "In your own words"
+    if section == "needs":
+        return "What you need most"
+    if section == "review":
+        return "Look over and seal"
+    if section == "more":
+        return "A few more, if you like"
+    return "Where you stand"
+
+
+def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str,
+         intro: bool = False) -> None:
     other = flow.other(p)
     ckey = f"sm_{run.id}_{p}"
     layout.where("answers")
@@ -60,197 +107,257 @@ def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str
                 st.write("You can open your sealed answers again if " + label(couple, p)
                          + " agrees. Their answers so far are kept.")
                 st.button("Ask to open my answers again", key=f"sm_ask_unseal_{run.id}",
-                          on_click=_guarded, args=(run, other, svc.ask_to_unseal, store, run,
-                                                   other))
+                          on_click=_move, args=(store, run, other, svc.ask_to_unseal, other))
         _unseal_question(store, couple, run)
+        if intro:
+            _how_it_goes(spec)
         return
 
     stored = svc.own_answers(store, run, p)
     section = run.state.section[p]
-    name = flow.SECTIONS[section]
-    st.title("Your turn, " + label(couple, p))
-    # By part, not by answer: a slider redraws only itself, so a count of answers up
-    # here would lag behind. The last part shows what was answered.
-    st.progress(section / (len(flow.SECTIONS) - 1),
-                text=f"Part {section + 1} of {len(flow.SECTIONS)}: {flow.SECTION_TITLES[name]}")
-    st.caption("Every answer is saved as you give it. Skip anything you'd rather not say.")
-    _say_problem(run, p)
-    {"words": _words, "scales": _scales, "needs": _needs, "guesses": _guesses,
-     "review": _review}[name](store, spec, couple, run, p, stored)
+    parts = _sections(spec, section)
+    if section not in parts:  # a part this file no longer has: start of the turn
+        section = "words"
+    n = parts.index(section)
+    st.header(_title(spec, couple, section), anchor=False)
+    st.progress(n / (len(parts) - 1),
+                text=f"{plain_name(couple, p)} · part {n + 1} of {len(parts)}")
+    if section == "words":
+        _words(store, spec, couple, run, p, stored, parts)
+    elif section == "needs":
+        _needs(store, spec, couple, run, p, stored, parts)
+    elif section == "review":
+        _review(store, spec, couple, run, p, stored, parts)
+    else:
+        _scales(store, spec, couple, run, p, stored, parts, section)
 
 
-def _nav(store: Store, run: svc.Run, p: str, section: int, next_label: str = "Save and go on",
-         on_next=None) -> None:
-    """Back / next. Buttons act in callbacks: the click's rerun draws the new part at once."""
+def plain_name(couple: Couple, p: str) -> str:
+    return "Your turn, " + label(couple, p)
 
-    def back() -> None:
-        _guarded(run, p, svc.go_to_section, store, run, p, section - 1)
+
+def _actions(store: Store, run: svc.Run, p: str, parts: list[str], section: str, *,
+             next_label: str = "Go on", before_next=None, extra=None) -> None:
+    """Back / Go on in a bar that stays in view. Moving stores only the place."""
+    i = parts.index(section)
+    back_to = parts[i - 1] if i > 0 else None
+    forward_to = parts[i + 1] if i + 1 < len(parts) else None
 
     def forward() -> None:
-        if on_next is None or on_next():
-            _guarded(run, p, svc.go_to_section, store, run, p, section + 1)
+        if before_next is None or before_next():
+            _move(store, run, p, svc.go_to_section, p, forward_to)
 
-    cols = st.columns([1, 1, 2])
-    with cols[0]:
-        if section > 0:
+    with st.container(key="sm_actions", horizontal=True, vertical_alignment="center"):
+        if forward_to is not None:
+            # The part is in the key: a second click on a part already left finds no button.
+            st.button(next_label, type="primary", key=f"sm_next_{run.id}_{p}_{section}",
+                      icon=":material/arrow_forward:", icon_position="right",
+                      on_click=forward)
+        if extra is not None:
+            extra()
+        if back_to is not None:
             st.button("Back", key=f"sm_back_{run.id}_{p}_{section}",
-                      icon=":material/arrow_back:", on_click=back)
-    with cols[1]:
-        st.button(next_label, type="primary", key=f"sm_next_{run.id}_{p}_{section}",
-                  on_click=forward)
+                      icon=":material/arrow_back:",
+                      on_click=_move, args=(store, run, p, svc.go_to_section, p, back_to))
 
 
-def _skip_and_go_on(store: Store, run: svc.Run, p: str, section: int, fn, *args) -> None:
-    if _guarded(run, p, fn, *args):
-        _guarded(run, p, svc.go_to_section, store, run, p, section + 1)
-
-
-def _words(store, spec, couple, run, p, stored) -> None:
-    st.header(spec.opening.prompt)
-    st.write(spec.opening.help)
+def _words(store, spec, couple, run, p, stored, parts) -> None:
+    st.subheader(content(spec.opening.prompt), anchor=False)
+    st.write(content(spec.opening.help))
     key = f"sm_text_{run.id}_{p}"
     value, skipped = stored.get(flow.TEXT, ("", False))
     if key not in st.session_state:
         st.session_state[key] = "" if skipped or value is None else str(value)
-    text = st.text_area("Your answer, in your own words", key=key, height=160)
+
+    def save() -> bool:
+        typed = st.session_state.get(key) or ""
+        now_value, now_skipped = svc.own_answers(store, run, p).get(flow.TEXT, ("", False))
+        if typed.strip() == (now_value or "") and not (now_skipped and typed.strip()):
+            return True  # nothing new to keep
+        return _guarded(run, p, svc.save_text, store, spec, run, p, typed)
+
+    st.text_area("Your answer, in your own words", key=key, height=140,
+                 on_change=save, placeholder="A few words are enough.")
     limit = spec.opening.max_chars
-    count = len(text or "")
-    st.caption(f"{count:,} of {limit:,} characters"
+    count = len(st.session_state.get(key) or "")
+    st.caption(f"{count:,} of {limit:,} characters · kept as you write"
                + (" — a little too long, please shorten it" if count > limit else ""))
     if skipped:
         st.caption("You chose not to answer this one. You can still write something.")
 
-    def save() -> bool:
-        return _guarded(run, p, svc.save_text, store, spec, run, p, st.session_state[key])
+    def skip_it() -> None:
+        st.session_state[key] = ""
+        if _guarded(run, p, svc.skip, store, run, p, flow.TEXT):
+            _move(store, run, p, svc.go_to_section, p, parts[parts.index("words") + 1])
 
-    _nav(store, run, p, 0, on_next=save)
-    st.button("I'd rather not say", key=f"sm_skip_text_{run.id}_{p}", on_click=_skip_and_go_on,
-              args=(store, run, p, 0, svc.skip, store, run, p, flow.TEXT))
+    _actions(store, run, p, parts, "words", before_next=save,
+             extra=lambda: st.button("I'd rather not say", key=f"sm_skip_text_{run.id}_{p}",
+                                     type="tertiary", on_click=skip_it))
+
+
+def _choice_words(scale: Scale, option: int) -> str:
+    if option == SKIP:
+        return "Rather not say"
+    return (position_words(scale, option) or "").capitalize()
 
 
 @st.fragment
-def _slider_block(store, run, p, item: str, stored, title: str, left: str, right: str,
-                  question: str) -> None:
-    """One scale. A fragment: moving its slider redraws this scale only (and saves it)."""
-    value, skipped = stored.get(item, (None, False))
-    skey = f"sm_{run.id}_{p}_{item}"
-    kkey = f"sm_{run.id}_{p}_{item}_skip"
-    if skey not in st.session_state:
-        st.session_state[skey] = int(value) if isinstance(value, int) else 5
-    if kkey not in st.session_state:
-        st.session_state[kkey] = bool(skipped)
+def _scale_card(store: Store, run: svc.Run, p: str, scale: Scale, other_name: str) -> None:
+    """One scale: both statements, where you stand, and your guess for your partner.
+    A fragment: choosing a point saves it and redraws this card only."""
+    with st.container(border=True, key=f"smq_{scale.key}"):
+        st.markdown("**" + content(scale.topic) + "**")
+        left, right = st.columns(2, gap="medium", wrap=False)
+        left.markdown(content(scale.left))
+        right.markdown(content(scale.right), text_alignment="right")
+        for item, question in ((flow.scale_item(scale.key), "You"),
+                               (flow.guess_item(scale.key), "Your guess for " + other_name)):
+            key = f"sm_{run.id}_{p}_{item}"
+            if key not in st.session_state:
+                value, skipped = svc.own_answers(store, run, p).get(item, (None, False))
+                st.session_state[key] = (SKIP if skipped else nearest_point(value)
+                                         if isinstance(value, int) else None)
 
-    def on_slide() -> None:
-        if not st.session_state[kkey]:
-            _guarded(run, p, svc.save_position, store, run, p, item, st.session_state[skey])
+            def on_choose(item: str = item, key: str = key) -> None:
+                chosen = st.session_state.get(key)
+                if chosen is None:
+                    return
+                _guarded(run, p, svc.save_position, store, run, p, item,
+                         None if chosen == SKIP else int(chosen))
 
-    def on_skip() -> None:
-        val = None if st.session_state[kkey] else st.session_state[skey]
-        _guarded(run, p, svc.save_position, store, run, p, item, val)
-
-    with st.container(border=True):
-        st.markdown("**" + title + "**")
-        st.caption("0 = " + left + " · 10 = " + right)
-        st.slider(question, 0, 10, key=skey, on_change=on_slide,
-                  disabled=st.session_state[kkey])
-        st.checkbox("I'd rather not say", key=kkey, on_change=on_skip)
+            st.radio(question, [*POINTS, SKIP], key=key, horizontal=True, width="stretch",
+                     format_func=lambda o, s=scale: content(_choice_words(s, o)),
+                     on_change=on_choose)
         _say_problem(run, p)
 
 
-def _save_all_sliders(store, run, p, items: list[str], stored=None) -> bool:
-    """Untouched sliders count as given at their shown value when moving on. A value
-    already stored as shown (``stored``, read this run) is not written again."""
-    for item in items:
-        skey, kkey = f"sm_{run.id}_{p}_{item}", f"sm_{run.id}_{p}_{item}_skip"
-        val = None if st.session_state.get(kkey) else st.session_state.get(skey, 5)
-        if (stored is not None and flow.answering(run.state) == p
-                and stored.get(item) == (val, val is None)):
-            continue
-        if not _guarded(run, p, svc.save_position, store, run, p, item, val):
-            return False
-    return True
+def _scales(store, spec, couple, run, p, stored, parts, section) -> None:
+    other = flow.other(p)
+    st.write("For each pair, choose the dot nearest to how you feel most days — and where "
+             "you think " + label(couple, other) + " would put themselves. Skip anything "
+             "with *Rather not say*.")
+    other_name = label(couple, other)
+    for scale in section_scales(spec, section):
+        _scale_card(store, run, p, scale, other_name)
+    pages = [s for s in parts if s.startswith("scales-")]
+    extra = None
+    optional = [s for s in spec.scales if s.optional]
+    if section == pages[-1] and optional and "more" not in parts:
+        def more() -> None:
+            _move(store, run, p, svc.go_to_section, p, "more")
+
+        def extra() -> None:
+            st.button(f"A few more, if you like ({len(optional)})", key=f"sm_more_{run.id}_{p}",
+                      type="tertiary", on_click=more)
+    _actions(store, run, p, parts, section, extra=extra)
 
 
-def _slider_section(store, spec, run, p, stored, section: int, item_of, question: str) -> None:
-    """Every scale as a slider (own position or guess), then Back / Save and go on."""
-    items = []
-    for s in spec.scales:
-        item = item_of(s.key)
-        items.append(item)
-        _slider_block(store, run, p, item, stored, s.topic, s.left, s.right,
-                      question + s.topic)
-    _nav(store, run, p, section,
-         on_next=lambda: _save_all_sliders(store, run, p, items, stored))
-
-
-def _scales(store, spec, couple, run, p, stored) -> None:
-    st.header("Where you stand")
-    st.write("Move each slider to where you are, most days. The middle is fine too.")
-    _slider_section(store, spec, run, p, stored, 1, flow.scale_item, "Where you stand: ")
-
-
-def _needs(store, spec, couple, run, p, stored) -> None:
-    st.header("What you need most")
+def _needs(store, spec, couple, run, p, stored, parts) -> None:
     st.write(f"Pick up to {spec.max_needs} that matter most to you right now.")
     key = f"sm_needs_{run.id}_{p}"
     value, skipped = stored.get(flow.NEEDS, (None, False))
     if key not in st.session_state:
         st.session_state[key] = list(value) if isinstance(value, list) and not skipped else []
     by_key = {n.key: n for n in spec.needs}
-    st.pills("Need cards", options=list(by_key), format_func=lambda k: by_key[k].label,
-             selection_mode="multi", key=key)
+
+    def save() -> None:
+        _guarded(run, p, svc.save_needs, store, spec, run, p,
+                 list(st.session_state.get(key) or []))
+
+    st.pills("Need cards", options=list(by_key), format_func=lambda k: content(by_key[k].label),
+             selection_mode="multi", key=key, on_change=save)
     picked = st.session_state[key] or []
-    for k in picked:
-        st.caption(by_key[k].label + ": " + by_key[k].description)
+    if picked:
+        st.markdown("\n".join("- **" + content(by_key[k].label) + "** — "
+                              + content(by_key[k].description) for k in picked))
     if len(picked) > spec.max_needs:
         st.warning(f"That's {len(picked)} — please keep it to {spec.max_needs}.",
                    icon=":material/info:")
 
-    def save() -> bool:
-        return _guarded(run, p, svc.save_needs, store, spec, run, p,
-                        list(st.session_state.get(key) or []))
+    def skip_it() -> None:
+        st.session_state[key] = []
+        if _guarded(run, p, svc.save_needs, store, spec, run, p, None):
+            _move(store, run, p, svc.go_to_section, p, "review")
 
-    _nav(store, run, p, 2, on_next=save)
-    st.button("I'd rather not say", key=f"sm_skip_needs_{run.id}_{p}", on_click=_skip_and_go_on,
-              args=(store, run, p, 2, svc.save_needs, store, spec, run, p, None))
+    _actions(store, run, p, parts, "needs",
+             extra=lambda: st.button("I'd rather not say", key=f"sm_skip_needs_{run.id}_{p}",
+                                     type="tertiary", on_click=skip_it))
 
 
-def _guesses(store, spec, couple, run, p, stored) -> None:
+def _answer_words(scale: Scale, stored: dict, item: str) -> str:
+    value, skipped = stored.get(item, (None, False))
+    if skipped:
+        return "rather not say"
+    if not isinstance(value, int):
+        return NOT_ANSWERED
+    return position_words(scale, value) or NOT_ANSWERED
+
+
+def _review(store, spec, couple, run, p, stored, parts) -> None:
     other = flow.other(p)
-    st.header("Where do you think " + label(couple, other) + " stands?")
-    st.write("Just a guess — it's fine to be surprised later. That's half the fun.")
-    _slider_section(store, spec, run, p, stored, 3, flow.guess_item, "Your guess: ")
-
-
-def _review(store, spec, couple, run, p, stored) -> None:
-    other = flow.other(p)
-    st.header("Look over and seal")
+    st.write("Here is everything you gave, in words. Change anything you like, then seal.")
     answers = flow.to_answers(spec, stored)
-    st.write("Your words:")
-    st.text(answers.text or "(you chose not to answer)")
-    given = sum(1 for v in answers.positions.values() if v is not None)
-    guessed = sum(1 for v in answers.guesses.values() if v is not None)
-    st.write(f"Scales answered: {given} of {len(spec.scales)} · guesses: {guessed} of "
-             f"{len(spec.scales)} · need cards: {len(answers.needs or ())}")
+
+    def change(section: str, what: str) -> None:
+        st.button("Change " + what, key=f"sm_change_{run.id}_{p}_{section}", type="tertiary",
+                  icon=":material/edit:", on_click=_move,
+                  args=(store, run, p, svc.go_to_section, p, section))
+
+    with st.container(border=True):
+        st.markdown("**Your words**")
+        text_skipped = stored.get(flow.TEXT, (None, False))[1]
+        st.text(answers.text or ("(you'd rather not say)" if text_skipped
+                                 else "(nothing written yet)"))
+        change("words", "your words")
+    open_parts = [s for s in turn_sections(spec) if s.startswith("scales-")]
+    answered_optional = any(flow.scale_item(s.key) in stored or flow.guess_item(s.key) in stored
+                            for s in spec.scales if s.optional)
+    if answered_optional:
+        open_parts.append("more")
+    guess_name = label(couple, other)
+    untouched = 0
+    for section in open_parts:
+        scales = section_scales(spec, section)
+        lines = []
+        for s in scales:
+            mine = _answer_words(s, stored, flow.scale_item(s.key))
+            guess = _answer_words(s, stored, flow.guess_item(s.key))
+            untouched += (mine == NOT_ANSWERED) + (guess == NOT_ANSWERED)
+            lines.append("- **" + content(s.topic) + "** — you: " + content(mine)
+                         + " · your guess for " + guess_name + ": " + content(guess))
+        with st.container(border=True):
+            st.markdown("\n".join(lines))
+            change(section, "these" if section != "more" else "the extra ones")
+    with st.container(border=True):
+        st.markdown("**What you need most**")
+        _, needs_skipped = stored.get(flow.NEEDS, (None, False))
+        by_key = {n.key: n.label for n in spec.needs}
+        if needs_skipped:
+            st.write("You'd rather not say — that's fine.")
+        elif answers.needs:
+            st.markdown(", ".join(content(by_key.get(k, k)) for k in answers.needs))
+        else:
+            st.write("None picked yet.")
+        change("needs", "your needs")
+    if untouched:
+        st.caption(f"{untouched} answer{'s' if untouched != 1 else ''} not given yet. "
+                   "That's fine: what you leave open simply doesn't count anywhere.")
     st.info("When you seal, your answers are put away. " + label(couple, other)
             + " won't see them until you both agree to look together.",
             icon=":material/lock:")
-    def back() -> None:
-        _guarded(run, p, svc.go_to_section, store, run, p, 3)
 
     def seal() -> None:
-        if _guarded(run, p, svc.seal, store, run, p):
+        if _move(store, run, p, svc.seal, p):
             curtain.close(f"sm_{run.id}_{p}")
             for k in [k for k in st.session_state if str(k).startswith(f"sm_{run.id}_{p}")]:
                 del st.session_state[k]
 
-    cols = st.columns([1, 2])
-    with cols[0]:
-        st.button("Back", key=f"sm_back_{run.id}_{p}_4", icon=":material/arrow_back:",
-                  on_click=back)
-    with cols[1]:
+    with st.container(key="sm_actions", horizontal=True, vertical_alignment="center"):
         st.button("Seal my answers", type="primary", key=f"sm_seal_{run.id}_{p}",
                   icon=":material/lock:", on_click=seal)
+        back = "needs"
+        st.button("Back", key=f"sm_back_{run.id}_{p}_review", icon=":material/arrow_back:",
+                  on_click=_move, args=(store, run, p, svc.go_to_section, p, back))
 
 
 def _unseal_question(store: Store, couple: Couple, run: svc.Run) -> None:
@@ -264,10 +371,9 @@ def _unseal_question(store: Store, couple: Couple, run: svc.Run) -> None:
                  "Your own answers stay as they are.")
         c1, c2 = st.columns(2)
         c1.button("Yes, that's fine", type="primary", key=f"sm_unseal_yes_{run.id}",
-                  on_click=_guarded, args=(run, agreeing, svc.agree_unseal, store, run,
-                                           agreeing))
-        c2.button("Not now", key=f"sm_unseal_no_{run.id}", on_click=_guarded,
-                  args=(run, agreeing, svc.cancel_unseal, store, run))
+                  on_click=_move, args=(store, run, agreeing, svc.agree_unseal, agreeing))
+        c2.button("Not now", key=f"sm_unseal_no_{run.id}",
+                  on_click=_move, args=(store, run, agreeing, svc.cancel_unseal))
 
 
 # -- both sealed -----------------------------------------------------------------------------
@@ -288,17 +394,19 @@ def confirm(store: Store, couple: Couple, run: svc.Run) -> None:
                 st.button("I'm ready to see it together", type="primary",
                           key=f"sm_ready_{run.id}_{p}",
                           disabled=run.state.unseal_request is not None,
-                          on_click=_guarded, args=(run, p, svc.confirm_ready, store, run, p))
+                          on_click=_move, args=(store, run, p, svc.confirm_ready, p))
             if run.state.unseal_request is None:
                 st.button("I want to change something first", key=f"sm_change_{run.id}_{p}",
-                          on_click=_guarded, args=(run, p, svc.ask_to_unseal, store, run, p))
+                          on_click=_move, args=(store, run, p, svc.ask_to_unseal, p))
     _unseal_question(store, couple, run)
 
 
 # -- the reveal ------------------------------------------------------------------------------
 
 
-def _styles(couple: Couple) -> dict[str, charts.PartnerStyle]:
+def _styles(couple: Couple):
+    from studio import charts
+
     return {
         p: charts.PartnerStyle(
             name=couple.name(p), color=swatch(couple.color(p)).hex,
@@ -308,28 +416,15 @@ def _styles(couple: Couple) -> dict[str, charts.PartnerStyle]:
     }
 
 
-def _lines(lines) -> str:
-    """Several markdown lines (a list) as one element: one element draws faster than
-    fifteen, and reads the same."""
-    return "\n".join(lines)
+def _where(spec: SafetyMapSpec, key: str, value: int | None) -> str:
+    return position_words(spec.scale(key), value) or NOT_ANSWERED
 
 
-def _value(v: Any) -> str:
-    return "skipped" if v is None else str(v)
+def _full_key(run: svc.Run) -> str:
+    return f"sm_full_{run.id}"
 
 
-def reveal(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None, couple: Couple,
-           run: svc.Run) -> None:
-    layout.where("reveal")
-    data = svc.reveal(store, spec, run)
-    rv = data.reveal
-    styles = _styles(couple)
-    A, B = label(couple, "a"), label(couple, "b")
-    st.title("What makes you feel safe — together")
-    st.write(spec.texts.reveal_intro)
-
-    # 1. In your own words, with themes.
-    st.header("In your own words")
+def _words_part(data: svc.RevealData, lexicon: ThemeLexicon | None, couple: Couple) -> None:
     hits = {p: find_themes(getattr(data, p).text, lexicon) if lexicon else [] for p in "ab"}
     both = set(shared_themes(hits["a"], hits["b"])) if lexicon else set()
     cols = st.columns(2)
@@ -339,111 +434,173 @@ def reveal(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None, coup
             st.text(getattr(data, p).text or "(chose not to answer)")
             if hits[p]:
                 st.caption("Themes: " + " · ".join(
-                    ("★ " + h.label + " (you both)") if h.key in both else h.label
-                    for h in hits[p]))
+                    ("★ " + content(h.label) + " (you both)") if h.key in both
+                    else content(h.label) for h in hits[p]))
     if both:
-        labels = [h.label for h in hits["a"] if h.key in both]
+        labels = [content(h.label) for h in hits["a"] if h.key in both]
         st.success("You both talked about: " + ", ".join(labels) + ".", icon=":material/favorite:")
 
-    # Overall.
-    if rv.alignment is not None:
-        st.metric("Shared ground", f"{rv.alignment} / 100",
-                  help="How close your answers sit overall, across the scales you both "
-                       "answered. A starting point for talking, not a grade.")
 
-    # 2. Both on all scales.
-    st.header("Where each of you stands")
-    st.plotly_chart(charts.positions_figure(rv, styles), config=PLOTLY_CONFIG, theme=None,
-                    key=f"sm_chart_pos_{run.id}")
-    with st.expander("The same, in words"):
-        st.markdown(_lines("- **" + r.topic + "** — " + A + ": " + _value(r.a) + ", " + B + ": "
-                           + _value(r.b) + " (0 = " + r.left + ", 10 = " + r.right + ")"
-                           for r in rv.rows))
-
-    # 3. Where you differ, grouped.
-    st.header(spec.texts.differences_title + " — and where you meet")
-    compared = [r for r in rv.rows if r.compared]
-    if compared:
-        st.plotly_chart(charts.gaps_figure(rv, spec), config=PLOTLY_CONFIG, theme=None,
-                        key=f"sm_chart_gaps_{run.id}")
-    with st.expander("The same, in words"):
-        lines = []
-        for band in ("far", "explore", "close"):
-            names = [r.topic + f" ({r.gap} apart)" for r in compared if r.band == band]
-            if names:
-                lines.append("**" + band_label(spec, band) + ":** " + "; ".join(names))
-        skipped = [r.topic for r in rv.rows if not r.compared]
-        if skipped:
-            lines.append("**" + spec.texts.skipped + "** (left out of every number): "
-                         + "; ".join(skipped))
-        st.markdown("\n\n".join(lines))
-
-    # 4. Closeness and space.
-    st.header("Closeness and space")
-    st.plotly_chart(charts.map_figure(rv, styles), config=PLOTLY_CONFIG, theme=None,
-                    key=f"sm_chart_map_{run.id}")
-    close, conflict = rv.axis("closeness"), rv.axis("conflict")
-    with st.expander("The same, in words"):
-        st.markdown(_lines(
-            "- " + name + ": " + (
-                f"{getattr(close, p):.1f} of 10 toward reaching for closeness"
-                if getattr(close, p) is not None else "skipped the closeness scales") + "; " + (
-                f"{getattr(conflict, p):.1f} of 10 toward talking it through now"
-                if getattr(conflict, p) is not None else "skipped the talk-now scales")
-            for p, name in (("a", A), ("b", B))))
-    if rv.pattern is not None:
-        with st.container(border=True):
-            st.subheader(spec.texts.pattern_title)
-            st.caption(label(couple, rv.pattern.reaching) + " leans toward reaching out; "
-                       + label(couple, rv.pattern.stepping_back) + " toward stepping back.")
-            st.markdown(spec.texts.pattern_text)
-
-    # 5. How well you know each other.
-    st.header(spec.texts.surprises_title)
-    st.write("Each of you guessed where the other would stand. Surprises are good news: "
-             "something new to ask about.")
-    for guesser, answerer, rows, acc in (("a", "b", rv.a_guesses, rv.a_accuracy),
-                                         ("b", "a", rv.b_guesses, rv.b_accuracy)):
-        g, s = styles[guesser], styles[answerer]
-        st.plotly_chart(
-            charts.guesses_figure(rows, g, s, "Guesses by " + charts.plotly_text(
-                g.glyph + " " + g.name)),
-            config=PLOTLY_CONFIG, theme=None, key=f"sm_chart_guess_{run.id}_{guesser}")
-        with st.expander("The same, in words"):
-            if acc is not None:
-                st.markdown(label(couple, guesser) + "'s guesses landed, on average, "
-                            f"{acc} / 100 near.")
-            st.markdown(_lines("- **" + r.topic + "** — guessed " + _value(r.guess) + ", "
-                               + label(couple, answerer) + " said " + _value(r.actual)
-                               for r in rows))
-
-    # 6. In words, and into the dialogue.
-    st.header("In a few words")
+def _meets_part(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple) -> None:
+    rv = data.reveal
+    st.header(content(spec.texts.meets_title))
     need_label = {n.key: n.label for n in spec.needs}
+    lines = []
+    for r in rv.meets:
+        lean = nearest_point(round(((r.a or 0) + (r.b or 0)) / 2))
+        lines.append("- **" + content(r.topic) + "** — you're close: both "
+                     + content(position_words(spec.scale(r.key), lean) or ""))
     if rv.shared_needs:
-        st.write("You both picked: " + ", ".join(need_label[k] for k in rv.shared_needs) + ".")
-    for p, only in (("a", rv.a_only_needs), ("b", rv.b_only_needs)):
-        if only:
-            st.write(label(couple, p) + " also picked: "
-                     + ", ".join(need_label[k] for k in only) + ".")
-    st.subheader(spec.texts.meets_title)
-    if rv.meets:
-        st.markdown(_lines(f"- **{r.topic}** ({r.gap} apart)" for r in rv.meets))
+        lines.append("- You both picked **" + ", ".join(
+            content(need_label[k]) for k in rv.shared_needs) + "** as something you need.")
+    if lines:
+        st.markdown("\n".join(lines))
     else:
         st.write("No scale sits really close this time — that happens, and it's worth a chat.")
-    st.subheader(spec.texts.differences_title)
-    if not rv.differences:
+
+
+@st.fragment
+def _differences_part(spec_id: str, run_id: int) -> None:
+    """The differences one at a time. A fragment: "next" redraws only this card."""
+    store = context.store()
+    couple = context.current_couple()
+    spec = context.catalog().get(spec_id)
+    if couple is None or spec is None:
+        context.redraw_page()
+        return
+    run = svc.reload(store, couple.id, run_id)
+    rv = svc.reveal(store, spec, run).reveal
+    st.header(content(spec.texts.differences_title))
+    diffs = list(rv.differences)
+    if not diffs:
         st.write("No big differences today. You could still pick one scale and compare "
                  "what it means to each of you.")
-    for i, r in enumerate(rv.differences):
-        with st.container(border=True):
-            st.markdown(f"**{r.topic}** — {r.gap} points apart")
-            st.write("To start: " + r.starter)
-            if st.button("Talk about this", key=f"sm_talk_{run.id}_{i}",
-                         icon=":material/forum:"):
-                svc.carry_to_dialogue(store, couple.id, r.topic)
-                context.go("dialogue")
+        return
+    key = f"sm_diff_{run.id}"
+    i = min(int(st.session_state.get(key, 0)), len(diffs) - 1)
+    r = diffs[i]
+    with st.container(border=True, key="sm_diff_card"):
+        st.caption(f"{i + 1} of {len(diffs)}")
+        st.markdown("#### " + content(r.topic))
+        st.markdown("\n".join(
+            "- " + label(couple, p) + ": " + content(_where(spec, r.key, getattr(r, p)))
+            for p in ("a", "b")))
+        st.markdown("**To start:** " + content(r.starter))
+        with st.container(horizontal=True, key="sm_diff_actions"):
+            talk = st.button("Talk about this", type="primary", key=f"sm_talk_{run.id}_{i}",
+                             icon=":material/forum:")
+            if i + 1 < len(diffs):
+                st.button("Next difference", key=f"sm_diff_next_{run.id}",
+                          icon=":material/arrow_forward:", icon_position="right",
+                          on_click=lambda: st.session_state.__setitem__(key, i + 1))
+            if i > 0:
+                st.button("Previous", key=f"sm_diff_prev_{run.id}", type="tertiary",
+                          on_click=lambda: st.session_state.__setitem__(key, i - 1))
+    if talk:
+        _talk_about(store, couple, r.starter)
 
+
+def _talk_about(store: Store, couple: Couple, starter: str) -> None:
+    from studio import dialogue_service
+
+    try:
+        dialogue_service.start_on_topic(store, couple, starter)
+    except ValueError as exc:
+        st.warning(str(exc), icon=":material/forum:")
+        st.page_link(context.PAGES["dialogue"], label="Open Talk and listen",
+                     icon=":material/forum:", query_params=context.keep_params())
+        return
+    context.go("dialogue")
+
+
+def _pattern_part(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple) -> None:
+    pattern = data.reveal.pattern
+    if pattern is None:
+        return
+    with st.container(border=True):
+        st.markdown("**" + content(spec.texts.pattern_title) + "**")
+        st.write(label(couple, pattern.reaching) + " tends to reach out for closeness, "
+                 + label(couple, pattern.stepping_back) + " to step back for space. "
+                 "Neither is wrong: you're both looking for safety by different roads.")
+        with st.expander("Read more"):
+            st.markdown(content(spec.texts.pattern_text))
+
+
+def _surprises_part(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple) -> None:
+    rv = data.reveal
+    st.header(content(spec.texts.surprises_title))
+    lines = []
+    for guesser, answerer, rows in (("a", "b", rv.a_surprises), ("b", "a", rv.b_surprises)):
+        for r in rows:
+            lines.append("- **" + content(r.topic) + "** — " + label(couple, guesser)
+                         + " guessed " + content(_where(spec, r.key, r.guess)) + "; "
+                         + label(couple, answerer) + " said "
+                         + content(_where(spec, r.key, r.actual)) + ".")
+    if lines:
+        st.write("Each of you guessed where the other would stand. A surprise is good news: "
+                 "something new to ask about.")
+        st.markdown("\n".join(lines))
+    else:
+        st.write("Your guesses sat near each other's answers this time. You could still ask: "
+                 "“Did any of mine surprise you?”")
+
+
+def _not_answered_part(spec: SafetyMapSpec, data: svc.RevealData) -> None:
+    left_out = [r.topic for r in data.reveal.rows if not r.compared
+                and (r.a is not None or r.b is not None)]
+    if left_out:
+        st.caption("Not compared, because one of you didn't answer: "
+                   + "; ".join(content(t) for t in left_out) + ".")
+
+
+def _lines(lines) -> str:
+    return "\n".join("- " + md_escape(line) for line in lines)
+
+
+def _full_picture(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple,
+                  run: svc.Run) -> None:
+    """Every chart, each with the same in words."""
+    from studio import charts
+
+    rv = data.reveal
+    styles = _styles(couple)
+    st.header("The full picture")
+    st.caption("Today's picture, not a score. Each chart has the same in words below it.")
+    figures = [("positions", charts.positions_figure(rv, styles))]
+    if any(r.compared for r in rv.rows):
+        figures.append(("gaps", charts.gaps_figure(rv, spec)))
+    figures.append(("map", charts.map_figure(rv, styles)))
+    for guesser, answerer, rows in (("a", "b", rv.a_guesses), ("b", "a", rv.b_guesses)):
+        g, s = styles[guesser], styles[answerer]
+        figures.append((f"guess_{guesser}", charts.guesses_figure(
+            rows, g, s, "Guesses by " + charts.plotly_text(g.glyph + " " + g.name))))
+    alt = getattr(charts, "text_alternatives", None)
+    words = alt(rv, spec, {p: plain(couple, p) for p in "ab"}) if alt else {}
+    for name, fig in figures:
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=f"sm_chart_{name}_{run.id}")
+        if words.get(name):
+            with st.expander("The same, in words"):
+                st.markdown(_lines(words[name]))
+
+
+def reveal(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None, couple: Couple,
+           run: svc.Run) -> None:
+    layout.where("reveal")
+    data = svc.reveal(store, spec, run)
+    st.title("What makes you feel safe — together")
+    st.write(content(spec.texts.reveal_intro))
+    _words_part(data, lexicon, couple)
+    _meets_part(spec, data, couple)
+    _differences_part(spec.id, run.id)
+    _pattern_part(spec, data, couple)
+    _surprises_part(spec, data, couple)
+    _not_answered_part(spec, data)
+    full = bool(st.session_state.get(_full_key(run)))
+    if full:
+        _full_picture(spec, data, couple, run)
+    st.button("Hide the full picture" if full else "See the full picture — all the charts",
+              key=f"sm_full_btn_{run.id}", icon=":material/bar_chart:",
+              on_click=lambda: st.session_state.__setitem__(_full_key(run), not full))
     share_with_room(store, couple, run, data)
 
 
@@ -468,8 +625,8 @@ def share_with_room(store: Store, couple: Couple, run: svc.Run, data: svc.Reveal
         with col:
             key = f"sm_share_{run.id}_{p}"
             st.checkbox(label(couple, p) + " agrees to share", value=bool(run.state.shared[p]),
-                        key=key, on_change=lambda p=p, key=key: _guarded(
-                            run, p, svc.agree_to_share, store, run, p,
+                        key=key, on_change=lambda p=p, key=key: _move(
+                            store, run, p, svc.agree_to_share, p,
                             bool(st.session_state[key])))
     both = flow.both_agree_to_share(run.state)
 
@@ -488,7 +645,8 @@ def render(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None,
            couple: Couple, run: svc.Run) -> None:
     ph = run.phase
     if ph == "answer_a":
-        turn(store, spec, couple, run, "a")
+        turn(store, spec, couple, run, "a",
+             intro=run.state.section["a"] == "words" and not run.state.sealed["b"])
     elif ph == "answer_b":
         turn(store, spec, couple, run, "b")
     elif ph == "confirm":
@@ -500,20 +658,15 @@ def render(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None,
 # -- the whole page ---------------------------------------------------------------------------
 
 
-def _start_screen(store: Store, spec: SafetyMapSpec, couple: Couple) -> None:
-    layout.where("answers")
-    st.title(spec.title)
-    st.write(spec.summary)
+def _how_it_goes(spec: SafetyMapSpec) -> None:
+    """Shown above the first hand-over: what happens, in three lines (not private)."""
+    st.divider()
+    st.markdown("**How it goes**")
     st.markdown(
-        "**How it goes**\n\n"
-        "1. One of you answers while the other looks away, then you swap. "
-        "About ten minutes each.\n"
-        "2. Each of you seals your answers. Nobody sees them yet.\n"
-        "3. When you're both ready, you look at them together.\n\n"
-        "You can skip anything with *I'd rather not say*."
+        "One of you answers while the other looks away, then you swap — about ten minutes "
+        "each. Each of you seals your answers; nobody sees them yet. When you're both "
+        "ready, you look at them together. Skip anything with *Rather not say*."
     )
-    st.button("Let's start", type="primary", key="sm_start", on_click=svc.start_run,
-              args=(store, couple.id))
 
 
 def _another_time(store: Store, spec: SafetyMapSpec, couple: Couple, runs: list[svc.Run]) -> None:
@@ -527,14 +680,10 @@ def _another_time(store: Store, spec: SafetyMapSpec, couple: Couple, runs: list[
         with st.expander(f"Earlier rounds ({len(earlier)})"):
             for r in earlier:
                 when = dt.datetime.fromtimestamp(r.started_at).strftime("%d %B %Y, %H:%M")
-                st.markdown("**Round from " + when + "**")
                 rv = svc.reveal(store, spec, r).reveal
-                st.write(
-                    (f"Shared ground {rv.alignment} / 100. " if rv.alignment is not None else "")
-                    + "Where you differed most: "
-                    + (", ".join(x.topic for x in rv.differences) or "nowhere far apart")
-                    + "."
-                )
+                st.markdown("**Round from " + when + "** — where you differed most: "
+                            + (", ".join(content(x.topic) for x in rv.differences)
+                               or "nowhere far apart") + ".")
 
 
 @st.fragment
@@ -551,9 +700,9 @@ def page() -> None:
         return
     runs = svc.runs(store, couple.id)
     if not runs:
-        _start_screen(store, spec, couple)
-        return
+        runs = [svc.start_run(store, couple.id)]
     run = runs[0]
+    _say_problem(run)
     render(store, spec, lexicon, couple, run)
     if run.phase == "reveal":
         _another_time(store, spec, couple, runs)

@@ -23,6 +23,45 @@ _BASE_CSS = """
   button:focus-visible, a:focus-visible, [role="slider"]:focus-visible {
     outline: 3px solid #1B5E8C !important; outline-offset: 2px;
   }
+  /* A safety-map scale: five dots spread evenly under the two statements (no fill from
+     one side, no number), "Rather not say" at the end of the row. The dots' words stay
+     in the page for screen readers and the review; on screen the statements say it. */
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] {
+    display: grid !important; grid-template-columns: repeat(5, minmax(2.2rem, 1fr)) auto;
+    width: 100%; align-items: center; column-gap: 0 !important;
+    background: linear-gradient(#C9CED6, #C9CED6) no-repeat;
+    background-size: calc((100% - 7.5rem) * .8) 2px;
+    background-position: calc((100% - 7.5rem) * .1) 50%;
+  }
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div { margin: 0 !important; }
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div:nth-child(-n+5) label {
+    justify-content: center; width: 100%; padding: .35rem 0; background: transparent;
+  }
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div:nth-child(-n+5)
+    [data-testid="stMarkdownContainer"] {
+    position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+    clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;
+  }
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div:nth-child(-n+5)
+    label:not(:has(input:checked)) > div > div:first-child {
+    background-color: #FBFAF7;
+  }
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] label > div > div:first-child {
+    margin: 0 !important;
+  }
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div:last-child {
+    width: 7.5rem; justify-self: end;
+  }
+  [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div:last-child p {
+    font-size: .9rem; color: #4A5160;
+  }
+  /* The main action of a step stays in view at the bottom of the window. */
+  [data-testid="stLayoutWrapper"]:has(> .st-key-sm_actions) {
+    position: sticky; bottom: 0; z-index: 10;
+  }
+  .st-key-sm_actions {
+    background: #FBFAF7; padding: .7rem 0 .8rem 0; border-top: 1px solid #E1E4E8;
+  }
 </style>
 """
 

@@ -95,6 +95,10 @@ def test_setup_walks_through_both_private_notes(make_app, store) -> None:
 
     ok(at.button(key="safety_ok_b").click().run())
     assert store.couple_by_token(token).stage == "ready"
+    # Straight on to the first exercise, which begins with the hand-over to A.
+    screen = texts(at)
+    assert "Pass the laptop to ● Robin" in screen and "How it goes" in screen
+    switch_to(at, "setup")
     assert "You're all set" in texts(at)
     ok(at.button(key="setup_done").click().run())
     assert "Our space" in texts(at)
