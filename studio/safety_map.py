@@ -697,7 +697,7 @@ SCALES_PER_PAGE = 5
 
 def nearest_point(value: int) -> int:
     """The answer point a stored position shows as (older rounds used every 0..10)."""
-    return min(POINTS, key=lambda p: (abs(p - value), p))
+    return min(POINTS, key=lambda p: (abs(p - value), -abs(p - 5)))  # ties: toward the end
 
 
 def position_words(scale: Scale, value: int | None) -> str | None:

@@ -237,3 +237,53 @@ def test_overview_sentences_follow_the_run(store):
     run = svc.confirm_ready(store, svc.confirm_ready(store, run, "a", 1), "b", 2)
     assert overview.safety_map_status(store, c).startswith("You last looked at it together")
     assert overview.dialogue_status(store, c) == "Not started yet."
+
+
+# -- parts of a turn, versions, stale presses ---------------------------------------------
+
+
+def test_sections_are_named_and_old_numbers_still_read():
+    s = flow.FlowState.from_dict({"section": {"a": 3, "b": "needs"}, "version": 4})
+    assert s.section == {"a": "scales-1", "b": "needs"} and s.version == 4
+    assert flow.FlowState.from_dict({"section": {"a": "../etc"}}).section["a"] == "words"
+    assert flow.FlowState.from_dict({"version": True}).version == 0
+    with pytest.raises(flow.FlowError):
+        flow.go_to_section(flow.FlowState(), "a", "scales-0")
+    assert flow.FlowState.from_dict(flow.FlowState(version=7).to_dict()).version == 7
+
+
+def test_a_move_from_an_old_screen_changes_nothing(store):
+    c = _couple(store)
+    run = svc.start_run(store, c.id)
+    old = run
+    run = svc.go_to_section(store, run, "a", "scales-1", expect=run.version)
+    assert run.version == old.version + 1
+    with pytest.raises(svc.Stale):
+        svc.go_to_section(store, old, "a", "needs", expect=old.version)
+    assert svc.reload(store, c.id, run.id).state.section["a"] == "scales-1"
+    # Answers don't move the version: another card on the same screen stays current.
+    svc.save_position(store, run, "a", flow.scale_item(SPEC.scales[0].key), 2)
+    assert svc.reload(store, c.id, run.id).version == run.version
+
+
+def test_an_answer_after_the_seal_is_refused_and_nothing_is_written(store):
+    c = _couple(store)
+    run = svc.start_run(store, c.id)
+    key = flow.scale_item(SPEC.scales[0].key)
+    svc.save_position(store, run, "a", key, 8)
+    svc.seal(store, run, "a", expect=run.version)
+    with pytest.raises(svc.Stale):
+        svc.save_position(store, run, "a", key, 0)  # `run` is the old screen's view
+    with pytest.raises(svc.Stale):
+        svc.save_text(store, SPEC, run, "a", "overwritten")
+    assert store.answers_of(run.id, "a") == {key: (8, False)}
+
+
+def test_clearing_words_and_needs_leaves_them_unanswered(store):
+    c = _couple(store)
+    run = svc.start_run(store, c.id)
+    svc.save_text(store, SPEC, run, "a", "something")
+    svc.save_text(store, SPEC, run, "a", "   ")
+    svc.save_needs(store, SPEC, run, "a", [SPEC.needs[0].key])
+    svc.save_needs(store, SPEC, run, "a", [])
+    assert store.answers_of(run.id, "a") == {}

@@ -607,3 +607,56 @@ def test_a_skipped_scale_never_counts(
     skipped = scale_rows(bigger, a2, b2)[-1]
     assert skipped.gap is None
     assert alignment([*rows, skipped]) == alignment(rows)
+
+
+# -- answering: points, words, pages --------------------------------------------------------
+
+
+def test_points_keep_sides_close_and_opposites_far():
+    from studio.safety_map import POINTS
+
+    spec = _real_spec()
+    gaps = {(a, b): band(abs(a - b), spec) for a in POINTS for b in POINTS}
+    assert gaps[(0, 2)] == gaps[(8, 10)] == "close"  # same side
+    assert gaps[(2, 5)] == gaps[(5, 8)] == "explore"  # a neighbour across the middle
+    assert gaps[(2, 8)] == gaps[(0, 10)] == "far"  # the two sides
+
+
+def test_position_words_use_each_scales_own_poles():
+    from studio.safety_map import nearest_point, position_words
+
+    spec = _real_spec()
+    s = spec.scale("together_alone")
+    assert position_words(s, 0) == "clearly “most time together”"
+    assert position_words(s, 2) == "a little more “most time together”"
+    assert position_words(s, 5) == "in between"
+    assert position_words(s, 8) == "a little more “plenty of time alone”"
+    assert position_words(s, 10) == "clearly “plenty of time alone”"
+    assert position_words(s, None) is None
+    assert [nearest_point(v) for v in range(11)] == [0, 0, 2, 2, 5, 5, 5, 8, 8, 10, 10]
+
+
+def test_pages_follow_the_file_and_optional_scales_sit_apart():
+    from studio.safety_map import optional_scales, scale_pages, section_scales, turn_sections
+
+    spec = _real_spec()
+    pages = scale_pages(spec)
+    assert [len(p) for p in pages] == [5, 5]
+    assert not any(s.optional for p in pages for s in p)
+    assert {s.key for s in optional_scales(spec)} == {
+        "routine", "decisions", "friends", "noticing", "lightness"}
+    assert turn_sections(spec) == ("words", "scales-1", "scales-2", "more", "needs", "review")
+    assert section_scales(spec, "scales-2") == pages[1]
+    assert section_scales(spec, "scales-9") == [] and section_scales(spec, "needs") == []
+
+
+def test_poles_fall_back_to_the_statements_shortened():
+    spec = _real_spec()
+    data = spec.model_dump()
+    data["scales"][0]["left_pole"] = ""
+    s = SafetyMapSpec.model_validate(data).scales[0]
+    assert s.poles[0] == s.left[:27].rstrip() + "…"
+
+
+def _real_spec() -> SafetyMapSpec:
+    return parse_file(EXERCISES_DIR / "safety_map.toml")
