@@ -978,8 +978,7 @@ def turn_sentences(state: DialogueState, now: float, names: dict[str, str]) -> l
         if t.now == p:
             out.append(f"{names[p]} has spoken for {spoke} so far.")
         elif t.had[p] == 1:
-            out.append(f"{names[p]} spoke for {spoke}; the whole turn, with the listening "
-                       f"and saying back, took {whole}.")
+            out.append(f"{names[p]} spoke for {spoke}; the whole turn took {whole}.")
         else:
             out.append(f"{names[p]} spoke for {spoke} over {t.had[p]} turns; all of them "
                        f"together took {whole}.")

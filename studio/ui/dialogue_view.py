@@ -3,7 +3,13 @@
 Every rule lives in ``studio.dialogue`` (the path) and ``studio.dialogue_service``
 (store, topics, ratings); this module only draws and sends button presses there.
 User text (topics, the agreed time, notes, words) is shown with ``st.text`` or,
-inside markdown, through ``md_escape``/``partner.label``.
+inside markdown, through ``md_escape``/``partner.label``. Text from the content file
+(titles, tasks, stems, prompts) goes through ``content_md`` wherever it is drawn as
+markdown, so a content file can't load, link or run anything either.
+
+Each step's main button sits in a ``dlg_actions_go_*`` container that sticks to the
+bottom of the window while the step's text is longer than the screen, so the next
+press is always in view, on a phone too.
 """
 
 from __future__ import annotations
@@ -19,17 +25,31 @@ from studio import dialogue_service as svc
 from studio import services
 from studio.dialogue import DialogueSpec, DialogueState
 from studio.store import Couple, Store
-from studio.text import md_escape, shorten
+from studio.text import content_md, md_escape, shorten
 from studio.ui import context, curtain, layout, timer
 from studio.ui.partner import chip, label, plain
 
 OWN = -1  # the "in our own words" choice of the topic picker
 
-# Static CSS only (never user text): larger action buttons, and a clear frame around
-# the column of whoever talks right now.
+# Static CSS only (never user text): larger action buttons, the step's main buttons
+# kept in view at the bottom of the window, and a clear frame around the column of
+# whoever talks right now.
 _CSS = """
 <style>
   [class*="st-key-dlg_actions"] button { min-height: 3.1rem; font-size: 1.05rem; }
+  /* Sticky on Streamlit's wrapper around the keyed container (the container alone is
+     exactly as tall as its wrapper, so it would have no room to stick in). */
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-dlg_actions_go"]) {
+    position: sticky; bottom: 0; z-index: 3; background: #FBFAF7;
+    padding: .55rem 0 .65rem 0;
+    box-shadow: 0 -1px 0 #D9DEE3, 0 -10px 14px -12px rgba(18, 21, 28, .25); }
+  /* Two or three buttons stay side by side on a phone, so the row stays low. */
+  [class*="st-key-dlg_actions_go"] [data-testid="stHorizontalBlock"],
+  .st-key-dlg_results [data-testid="stHorizontalBlock"] {
+    flex-wrap: nowrap !important; gap: .6rem; }
+  [class*="st-key-dlg_actions_go"] [data-testid="stColumn"],
+  .st-key-dlg_results [data-testid="stColumn"] {
+    min-width: 0 !important; width: auto !important; flex: 1 1 0 !important; }
   [class*="st-key-dlg_side_now"] { border: 2px solid #1B5E8C !important;
     background: #F4F8FC; }
   [class*="st-key-dlg_side_wait"] { background: #FFFFFF; }
@@ -133,9 +153,10 @@ def _button(store: Store, couple: Couple, run: svc.Running, event: str, text: st
 
 def _action_row(store: Store, couple: Couple, run: svc.Running, events: list[tuple[str, str]],
                 name: str = "main") -> None:
+    """The step's main buttons, kept in view at the bottom of the window (see _CSS)."""
     if not events:
         return
-    with st.container(key=f"dlg_actions_{name}"):
+    with st.container(key=f"dlg_actions_go_{name}"):
         cols = st.columns(len(events))
         for col, (event, text) in zip(cols, events, strict=True):
             with col:
@@ -145,7 +166,7 @@ def _action_row(store: Store, couple: Couple, run: svc.Running, events: list[tup
 def _stems(stems: tuple[str, ...] | list[str]) -> None:
     if stems:
         st.caption("Words to start with")
-        st.markdown("\n".join(f"- *{md_escape(s)}*" for s in stems))
+        st.markdown("\n".join(f"- *{content_md(s)}*" for s in stems))
 
 
 def topic_picker(store: Store, couple: Couple, variant: str, who: str, key: str) -> None:
@@ -188,8 +209,8 @@ def start_screen(store: Store, couple: Couple, spec: DialogueSpec,
                  last: svc.Running | None) -> None:
     st.title("Talk and listen")
     if last is not None and last.state.abandoned:
-        st.info(spec.closing.abandoned_message, icon=":material/favorite:")
-    st.write(spec.summary)
+        st.info(content_md(spec.closing.abandoned_message), icon=":material/favorite:")
+    st.markdown(content_md(spec.summary))
     st.markdown(
         "- One of you shares one thing. The other listens and says it back, "
         "until all of it is heard.\n"
@@ -202,8 +223,8 @@ def start_screen(store: Store, couple: Couple, spec: DialogueSpec,
     variant = st.radio(
         "Choose one",
         list(machine.VARIANTS),
-        format_func=lambda v: spec.variant(v).title,
-        captions=[spec.variant(v).summary for v in machine.VARIANTS],
+        format_func=lambda v: content_md(spec.variant(v).title),
+        captions=[content_md(spec.variant(v).summary) for v in machine.VARIANTS],
         key="dlg_start_variant",
     )
     st.header("Who shares first?")
@@ -226,20 +247,21 @@ def _header(couple: Couple, spec: DialogueSpec, state: DialogueState) -> None:
     st.title("Talk and listen")
     st.markdown(
         f"Round {state.round} · {label(couple, sender)} shares, "
-        f"{label(couple, receiver)} listens · *{md_escape(spec.variant(state.variant).title)}*"
+        f"{label(couple, receiver)} listens · *{content_md(spec.variant(state.variant).title)}*"
     )
-    with st.container(border=True):
-        st.caption("Your topic" if state.variant != "appreciation" else "What you appreciate")
+    with st.container(border=True, key="dlg_topic"):
+        st.caption("What you appreciate" if state.topic_source == "appreciation"
+                   else "Your topic")
         st.text(state.topic or "Something you appreciate about each other")
     if state.phase in machine.PHASE_STEP:
         parts = []
         for title, where in svc.step_path(spec, state):
             if where == "now":
-                parts.append(f"**▸ {md_escape(title)}**")
+                parts.append(f"**▸ {content_md(title)}**")
             elif where == "done":
-                parts.append(f"✓ {md_escape(title)}")
+                parts.append(f"✓ {content_md(title)}")
             else:
-                parts.append(md_escape(title))
+                parts.append(content_md(title))
         with st.container(key="dlg_path"):
             st.markdown("  ·  ".join(parts))
 
@@ -253,7 +275,7 @@ def _side(couple: Couple, partner: str, role: str, task: str, stems: Any,
             st.badge("Your turn to talk", icon=":material/record_voice_over:", color="blue")
         else:
             st.badge("Listening now", icon=":material/hearing:", color="gray")
-        st.write(task)
+        st.markdown(content_md(task))
         _stems(stems)
 
 
@@ -272,17 +294,51 @@ def _label(state: DialogueState, event: str) -> str:
     return dict(machine.actions(state)).get(event, event)
 
 
+def _arrange(store: Store, couple: Couple, run: svc.Running, variant_key: str,
+             first_key: str) -> None:
+    """Button callback: the kind of talk and who shares first, as picked."""
+    try:
+        svc.arrange(store, couple, run.id, time.time(), expect_step=run.step_no,
+                    variant=st.session_state.get(variant_key),
+                    first_sender=st.session_state.get(first_key))
+    except svc.Stale:
+        return
+    except svc.DialogueInputError as exc:
+        _say_later("arrange", str(exc))
+
+
+def _settings(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -> None:
+    """Who shares first and the kind of talk, changeable before anything has been said."""
+    state = run.state
+    if not machine.can_arrange(state):
+        return
+    with st.expander(_label(state, "arrange"), icon=":material/tune:"):
+        first_key, variant_key = _key(run, "set_first"), _key(run, "set_variant")
+        st.radio("Who shares first?", list(svc.PARTNERS), index=svc.PARTNERS.index(state.sender),
+                 format_func=lambda p: label(couple, p), horizontal=True, key=first_key)
+        st.radio("What kind of talk?", list(machine.VARIANTS),
+                 index=machine.VARIANTS.index(state.variant),
+                 format_func=lambda v: content_md(spec.variant(v).title),
+                 captions=[content_md(spec.variant(v).summary) for v in machine.VARIANTS],
+                 key=variant_key)
+        st.caption("Your topic stays as it is.")
+        st.button("Go with this", key=_key(run, "arrange"), on_click=_arrange,
+                  args=(store, couple, run, variant_key, first_key))
+        _flash("arrange")
+
+
 def _appointment(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -> None:
     state, ap = run.state, spec.appointment
-    st.header(ap.title)
+    _settings(store, couple, spec, run)  # right below the roles and the topic it changes
+    st.header(content_md(ap.title))
     if state.history and state.history[-1][1] == "come_back":
-        st.info(ap.come_back_prompt, icon=":material/waving_hand:")
+        st.info(content_md(ap.come_back_prompt), icon=":material/waving_hand:")
     _columns(couple, state, {"sender": (ap.sender_task, ap.sender_stems),
                              "receiver": (ap.receiver_task, ap.receiver_stems)},
              svc.talkers(state, None))
     _action_row(store, couple, run, [("ready", _label(state, "ready"))])
     with st.container(border=True):
-        st.markdown("**Not now?** " + md_escape(ap.not_now_prompt))
+        st.markdown("**Not now?** " + content_md(ap.not_now_prompt))
         when_key = _key(run, "when")
         st.text_input("When will you come back to it?", max_chars=machine.WHEN_MAX,
                       key=when_key, placeholder="For example: tomorrow after dinner")
@@ -293,7 +349,7 @@ def _appointment(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
 
 def _postponed(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -> None:
     st.header("Later, then")
-    st.write(spec.appointment.postponed_message)
+    st.markdown(content_md(spec.appointment.postponed_message))
     with st.container(border=True):
         st.caption("The time you agreed on")
         st.text(run.state.appointment_at or "")
@@ -306,7 +362,7 @@ def _step(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) ->
     if step is None:  # cannot happen with a validated file; say so rather than crash
         st.warning("This step is missing from the exercise file.", icon=":material/description:")
         return
-    st.header("Now: " + md_escape(step.title))
+    st.header("Now: " + content_md(step.title))
     check = svc.CHECKS.get(state.phase)
     if check is not None:
         st.subheader("“" + check.question + "”")
@@ -324,14 +380,14 @@ def _step(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) ->
     if state.phase == "request":
         count_key = _key(run, "count")
         st.radio("How many requests did you offer?", [1, 2, 3], horizontal=True, key=count_key)
-        with st.container(key="dlg_actions_request"):
+        with st.container(key="dlg_actions_go_request"):
             _button(store, couple, run, "requested", _label(state, "requested"),
                     inputs={"count": count_key})
     elif state.phase == "choose":
         choice_key = _key(run, "choice")
         st.radio("Which one was picked?", list(range(1, state.request_count + 1)),
                  format_func=lambda i: f"Request {i}", horizontal=True, key=choice_key)
-        with st.container(key="dlg_actions_choose"):
+        with st.container(key="dlg_actions_go_choose"):
             _button(store, couple, run, "chosen", _label(state, "chosen"),
                     inputs={"choice": choice_key})
     else:
@@ -340,7 +396,7 @@ def _step(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) ->
 
     nxt = machine.next_step_preview(spec, state)
     if nxt is not None:
-        st.caption("Next: " + md_escape(nxt.title))
+        st.caption("Next: " + content_md(nxt.title))
     elif state.phase == "close":
         st.caption("Next: switch places")
 
@@ -348,14 +404,14 @@ def _step(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) ->
 def _switch(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -> None:
     state = run.state
     sender, receiver = machine.roles(state)
-    st.header(spec.switch.title)
+    st.header(content_md(spec.switch.title))
     odd = state.round % 2 == 1
-    st.write(spec.switch.prompt if odd else spec.switch.after_both_prompt)
-    st.write(spec.switch.choice_prompt)
+    st.markdown(content_md(spec.switch.prompt if odd else spec.switch.after_both_prompt))
+    st.markdown(content_md(spec.switch.choice_prompt))
     events = dict(machine.actions(state))
     if odd:
         st.markdown(f"Next, {label(couple, receiver)} shares and {label(couple, sender)} listens.")
-    with st.container(key="dlg_actions_switch"):
+    with st.container(key="dlg_actions_go_switch"):
         cols = st.columns(2 if odd else 1)
         if odd:
             with cols[0]:
@@ -404,7 +460,7 @@ def _notes(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -
     kept = svc.notes(store, run)
     if kept:
         st.caption("Your key words so far")
-        titles = {s.key: s.title for s in spec.variant(run.state.variant).steps}
+        titles = {s.key: s.title for s in spec.variant(run.state.variant).steps}  # st.text: plain
         for n in kept:
             st.text(f"{plain(couple, n['partner'])} · {titles.get(n['step'], n['step'])}: "
                     f"{n['text']}")
@@ -470,20 +526,21 @@ def _seal(store: Store, spec: DialogueSpec, run: svc.Running, p: str, curtain_ke
 def _rating_form(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running,
                  p: str, curtain_key: str) -> None:
     st.header("Just for you, " + label(couple, p))
-    st.write(spec.closing.ratings_intro)
+    st.markdown(content_md(spec.closing.ratings_intro))
     questions = {q.key: q for q in spec.after_questions}
     with st.form(f"dlg_rate_{run.id}_{p}", clear_on_submit=True):
         for key in ("heard", "safe"):
             q = questions[key]
-            st.slider(q.text, q.low, q.high, value=(q.low + q.high) // 2,
+            low_label = content_md(q.low_label or "not at all")
+            high_label = content_md(q.high_label or "completely")
+            st.slider(content_md(q.text), q.low, q.high, value=(q.low + q.high) // 2,
                       key=f"dlg_rate_{key}_{p}",
-                      help=f"{q.low} = {q.low_label or 'not at all'}, "
-                           f"{q.high} = {q.high_label or 'completely'}")
+                      help=f"{q.low} = {low_label}, {q.high} = {high_label}")
             if q.low_label or q.high_label:
-                st.caption(f"{q.low} · {q.low_label}  …  {q.high} · {q.high_label}")
+                st.caption(f"{q.low} · {low_label}  …  {q.high} · {high_label}")
         if "word" in questions:
             q = questions["word"]
-            st.text_input(q.text + (" (if you like)" if q.optional else ""),
+            st.text_input(content_md(q.text) + (" (if you like)" if q.optional else ""),
                           max_chars=q.max_length, key=f"dlg_rate_word_{p}")
         st.caption("Sealed means: nobody sees it until you look at both answers together.")
         with st.container(key=f"dlg_actions_rate_{p}"):
@@ -494,36 +551,76 @@ def _rating_form(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
     _flash(f"rate_{p}")
 
 
+_CARE_WHAT = {("heard",): "feeling heard", ("safe",): "feeling safe",
+              ("heard", "safe"): "feeling heard and safe"}
+
+
+def _another_turn(store: Store, couple: Couple, run: svc.Running, partner: str) -> None:
+    with contextlib.suppress(svc.Stale):
+        svc.another_turn(store, couple, run, partner, time.time())
+
+
+def _care(store: Store, couple: Couple, run: svc.Running, low: dict[str, tuple[str, ...]]
+          ) -> None:
+    """A kind next step for whoever rated feeling heard or safe low (see svc.care)."""
+    with st.container(border=True, key="dlg_care"):
+        st.subheader("Something that might help")
+        lines = [f"For {label(couple, p)}, {_CARE_WHAT[keys]} was harder this time."
+                 for p, keys in low.items()]
+        st.markdown(" ".join(lines) + " Thank you for saying so — that takes trust. "
+                    "If you like, you could:")
+        with st.container(key="dlg_actions_care"):
+            for p in low:
+                other = "b" if p == "a" else "a"
+                st.button(f"Another turn for {label(couple, p)} to share",
+                          key=f"dlg_care_turn_{run.id}_{p}", type="primary", width="stretch",
+                          icon=":material/record_voice_over:", on_click=_another_turn,
+                          args=(store, couple, run, p))
+                st.caption(f"The same topic once more: {label(couple, p)} shares, "
+                           f"{label(couple, other)} listens and says it back.")
+            st.button("Take a break", key=f"dlg_care_break_{run.id}", width="stretch",
+                      icon=":material/pause_circle:", on_click=services.pause,
+                      args=(store, couple))
+            st.caption("Rest for a while and do something soothing. Come back to it "
+                       "within a day, when you're both ready.")
+        st.page_link(context.PAGES["resources"], label="Help and support",
+                     icon=":material/support:", query_params=context.keep_params())
+        st.caption("If this feels heavy, here is where to find someone to talk to.")
+
+
 def _results(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running,
              view: svc.AfterView) -> None:
     st.header("How it felt, side by side")
     st.write("Different numbers aren't a verdict. They're something to talk about, gently.")
     questions = {q.key: q for q in spec.after_questions}
-    cols = st.columns(2, gap="medium")
+    with st.container(key="dlg_results"):  # side by side on a phone too (see _CSS)
+        cols = st.columns(2, gap="small")
     for col, p in zip(cols, ("a", "b"), strict=True):
         rating = view.ratings.get(p, {})
         with col, st.container(border=True):
             chip(couple, p)
-            if rating.get("heard") is None and rating.get("safe") is None:
-                st.write("Chose not to say this time — that's fine.")
-            for key in ("heard", "safe"):
-                q, value = questions[key], rating.get(key)
-                if value is None:
-                    continue
-                st.progress((value - q.low) / (q.high - q.low),
-                            text=f"{md_escape(q.text)}: **{value}** of {q.high}")
             if rating.get("word"):
                 st.caption("In a word")
                 st.text(rating["word"])
-    timer.talk_time(run.state, couple)
+            if rating.get("heard") is None and rating.get("safe") is None:
+                st.caption("Chose not to say this time — that's fine.")
+            shown = [f"{content_md(questions[k].text)}: {rating[k]} of {questions[k].high}"
+                     for k in ("heard", "safe") if rating.get(k) is not None]
+            if shown:
+                st.caption("  \n".join(shown))
+    low = svc.care(spec, view)
+    if low:
+        _care(store, couple, run, low)
     with st.container(key="dlg_actions_after"):
         c1, c2 = st.columns(2)
         with c1:
-            st.button("Start another dialogue", type="primary", key=f"dlg_again_{run.id}",
-                      width="stretch", on_click=svc.finish, args=(store, run))
+            st.button("Start another dialogue", type="secondary" if low else "primary",
+                      key=f"dlg_again_{run.id}", width="stretch", on_click=svc.finish,
+                      args=(store, run))
         with c2:
             st.page_link(context.PAGES["home"], label="Back to our space",
                          icon=":material/favorite:", query_params=context.keep_params())
+    timer.talk_time(run.state, couple)
 
 
 def _reveal(store: Store, run: svc.Running) -> None:
@@ -536,8 +633,8 @@ def after_screen(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
     if view.stage == "rate":
         p = view.partner or "a"
         if not view.sealed:
-            st.title(spec.closing.title)
-            st.write(spec.closing.message)
+            st.title(content_md(spec.closing.title))
+            st.markdown(content_md(spec.closing.message))
         key = f"dlg_rate_{run.id}_{p}"
         if curtain.curtain(couple, p, key=key,
                            purpose="Two quick questions about how this felt. Each of you "
@@ -551,7 +648,7 @@ def after_screen(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
             st.button("Show us both", type="primary", key=f"dlg_reveal_{run.id}",
                       width="stretch", on_click=_reveal, args=(store, run))
         return
-    st.title(spec.closing.title)
+    st.title(content_md(spec.closing.title))
     _results(store, couple, spec, run, view)
 
 

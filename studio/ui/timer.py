@@ -1,9 +1,13 @@
-"""The dialogue's clocks: the step timer and the equal-time view.
+"""The dialogue's clocks: the step timer, and the turns in words.
 
 Both are computed from the stored dialogue state (start times, banked seconds) and
 the wall clock on every draw — never from a counter kept in memory — so a reload, a
-second tab or a second server shows the same numbers. While a step is running the
+second tab or a second server shows the same thing. While a step is running the
 block redraws itself once a second with ``st.fragment(run_every=1)``.
+
+The turns are sentences (``studio.dialogue.turn_sentences``), never bars: who has had
+a turn sharing, whose turn comes next, and about how long each one spoke as the one
+sharing. Nobody is ahead.
 """
 
 from __future__ import annotations
@@ -17,30 +21,27 @@ from studio.dialogue import (
     COUNTED_PHASES,
     DialogueSpec,
     DialogueState,
-    equal_time,
     remaining_seconds,
+    turn_sentences,
 )
 from studio.journey import clock
 from studio.store import Couple
 from studio.ui.partner import label
 
 
-def _equal_time(couple: Couple, seconds: dict[str, float]) -> None:
-    st.markdown("**Time as the one who talks**")
-    top = max(60.0, seconds["a"], seconds["b"])
-    for p in ("a", "b"):
-        st.progress(
-            min(1.0, seconds[p] / top),
-            text=label(couple, p) + " · " + clock(seconds[p]),
-        )
-    st.caption("So that both of you get about the same room to speak.")
+def _turns(couple: Couple, state: DialogueState, now: float) -> None:
+    """Whose turn it is, in words; how long each spoke, quieter below."""
+    names = {p: label(couple, p) for p in ("a", "b")}  # markdown-safe
+    first, *rest = turn_sentences(state, now, names)
+    st.markdown(first)
+    if rest:
+        st.caption(" ".join(rest))
 
 
 def _draw(spec: DialogueSpec, state_data: dict[str, Any], couple: Couple) -> None:
     state = DialogueState.from_dict(state_data)
     now = time.time()
     left = remaining_seconds(spec, state, now)
-    seconds = equal_time(state, now)
     c1, c2 = st.columns([2, 3], gap="large")
     with c1:
         if left is None:
@@ -55,11 +56,11 @@ def _draw(spec: DialogueSpec, state_data: dict[str, Any], couple: Couple) -> Non
             else:
                 st.caption("A gentle guide, never a limit.")
     with c2:
-        _equal_time(couple, seconds)
+        _turns(couple, state, now)
 
 
 def clocks(spec: DialogueSpec, state: DialogueState, couple: Couple) -> None:
-    """The step timer and equal time, ticking once a second while a step runs."""
+    """The step timer and the turns, ticking once a second while a step runs."""
     ticking = state.phase in COUNTED_PHASES and not state.paused
     block = st.fragment(run_every=1.0 if ticking else None)(_draw)
     with st.container(border=True, key="dlg_clocks"):
@@ -67,8 +68,7 @@ def clocks(spec: DialogueSpec, state: DialogueState, couple: Couple) -> None:
 
 
 def talk_time(state: DialogueState, couple: Couple) -> None:
-    """Equal time alone (switch screen, results): no ticking needed there."""
-    seconds = equal_time(state, time.time())
-    if seconds["a"] or seconds["b"]:
-        with st.container(border=True):
-            _equal_time(couple, seconds)
+    """The turns alone (switch screen, results): no ticking needed there."""
+    with st.container(border=True, key="dlg_turns"):
+        st.caption("Your turns")
+        _turns(couple, state, time.time())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from studio import dialogue_service as svc
@@ -16,6 +18,11 @@ def open_dialogue(make_app, couple) -> AppTest:
     switch_to(at, "dialogue")
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def unescaped(text: str) -> str:
+    """Markdown source as it reads on screen: content-file text arrives escaped."""
+    return re.sub(r"\\(.)", r"\1", str(text)).replace("\u2060", "")
 
 
 def labels(at: AppTest) -> list[str]:
@@ -41,11 +48,11 @@ def shown(at: AppTest) -> str:
     parts += [str(el.label) for el in at.get("text_input")]
     parts += [str(el.value) for el in at.get("text_input")]
     parts += labels(at)
-    return "\n".join(parts)
+    return unescaped("\n".join(parts))
 
 
 def headers(at: AppTest) -> list[str]:
-    return [h.value for h in at.header] + [h.value for h in at.subheader]
+    return [unescaped(h.value) for h in at.header] + [unescaped(h.value) for h in at.subheader]
 
 
 def start_with_own_topic(at: AppTest, topic: str = "How our evenings go") -> AppTest:
@@ -225,8 +232,10 @@ def test_switch_roles_and_the_private_ratings(make_app, ready_couple, store):
 
     click(at, "Show us both")
     assert "marker-heard-7731" in [t.value for t in at.text]
-    assert any("I felt heard: **7** of 10" in p.proto.text for p in at.get("progress"))
+    assert "I felt heard: 7 of 10" in shown(at)  # quietly, as words
+    assert not at.get("progress")  # no bars that read as scores
     assert "Chose not to say this time — that's fine." in shown(at)
+    assert "Something that might help" not in headers(at)  # 7 isn't low; Sam said nothing
     rating = store.rating_of(run.id, "a")
     assert rating["sealed"] and rating["heard"] == 7
 
@@ -310,3 +319,142 @@ def test_an_unreadable_dialogue_is_set_aside_kindly(make_app, ready_couple, stor
     assert any("couldn't read your last dialogue" in w.value for w in at.warning)
     start_with_own_topic(at, "a fresh start")
     assert "a fresh start" in [t.value for t in at.text]
+
+
+# ------------------------------------------------ from the reveal: talk about this
+
+STARTER = "What does a good evening look like for each of you?"
+
+
+def settings_radio(at: AppTest, text: str):
+    return next(r for r in at.radio if r.label == text)
+
+
+def test_talk_about_this_opens_the_appointment_with_the_topic(make_app, ready_couple, store):
+    svc.start_on_topic(store, ready_couple, STARTER)
+    at = open_dialogue(make_app, ready_couple)
+    assert "Is now a good time?" in headers(at)
+    assert "What kind of talk?" not in headers(at)  # not the settings page
+    assert STARTER in [t.value for t in at.text]
+    assert not any("Where we differ" in t.value for t in at.text)
+    assert any("● Robin shares, ▲ Sam listens" in m.value for m in at.markdown)
+    assert "Yes, now is good" in labels(at)
+
+    # The small control: who shares first and the kind of talk, the topic stays.
+    assert [e.label for e in at.expander] == ["Change who shares first or the kind of talk"]
+    assert settings_radio(at, "Who shares first?").value == "a"
+    assert settings_radio(at, "What kind of talk?").value == "standard"
+    settings_radio(at, "Who shares first?").set_value("b")
+    settings_radio(at, "What kind of talk?").set_value("appreciation")
+    at.run()
+    click(at, "Go with this")
+    assert "Is now a good time?" in headers(at)
+    assert any("▲ Sam shares, ● Robin listens" in m.value for m in at.markdown)
+    assert STARTER in [t.value for t in at.text]
+    assert "Your topic" in shown(at)
+    state = latest(store, ready_couple).state
+    assert (state.sender, state.variant, state.topic) == ("b", "appreciation", STARTER)
+
+    # Once the talk has begun, the settings can't change any more.
+    click(at, "Yes, now is good")
+    assert "Now: Share an appreciation" in headers(at)
+    assert not at.expander
+    assert not [r for r in at.radio if r.label == "Who shares first?"]
+
+
+def test_talk_about_this_twice_keeps_one_talk(make_app, ready_couple, store):
+    svc.start_on_topic(store, ready_couple, "Phones at dinner")
+    svc.start_on_topic(store, ready_couple, STARTER)
+    at = open_dialogue(make_app, ready_couple)
+    texts = [t.value for t in at.text]
+    assert STARTER in texts and "Phones at dinner" not in texts
+    assert len(store.dialogues_of(ready_couple.id)) == 1
+
+
+# ---------------------------------------------------- turns in words, a kind next step
+
+ONE_TURN = ("sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
+            "empathised", "got_it", "closed")
+
+
+def after_both_turns(store, couple) -> svc.Running:
+    run = svc.start_on_topic(store, couple, STARTER, now=0.0)
+    t = 0.0
+    for event in ("ready", *ONE_TURN, "switch_same", *ONE_TURN, "end"):
+        t += 30.0
+        run = svc.apply(store, couple, run.id, event, t)
+    return run
+
+
+def test_the_switch_says_whose_turn_is_next_without_a_bar(make_app, ready_couple, store):
+    run = svc.start_on_topic(store, ready_couple, STARTER, now=0.0)
+    t = 0.0
+    for event in ("ready", *ONE_TURN):
+        t += 30.0
+        run = svc.apply(store, ready_couple, run.id, event, t)
+    at = open_dialogue(make_app, ready_couple)
+    assert "Switch places" in headers(at)
+    assert not at.get("progress")
+    text = shown(at)
+    assert "Time as the one who talks" not in text
+    assert "● Robin has shared so far; ▲ Sam's turn comes next." in text
+    # Robin spoke 30 s ("Say it"); the whole turn took 10 × 30 s = 5 minutes.
+    assert "● Robin spoke for less than a minute; the whole turn" in text
+    assert "took about 5 minutes" in text
+    assert "0:00" not in text and "2:00" not in text
+
+
+def reveal_with(at: AppTest, a_heard: int, b_heard: int) -> AppTest:
+    for p, name, heard in (("a", "● Robin", a_heard), ("b", "▲ Sam", b_heard)):
+        click(at, f"I'm {name} — show me")
+        at.slider(key=f"dlg_rate_heard_{p}").set_value(heard)
+        click(at, "Seal my answer")
+    click(at, "Show us both")
+    return at
+
+
+def test_a_low_felt_heard_is_met_with_a_kind_next_step(make_app, ready_couple, store):
+    first = after_both_turns(store, ready_couple)
+    at = reveal_with(open_dialogue(make_app, ready_couple), a_heard=8, b_heard=3)
+    assert "How it felt, side by side" in headers(at)
+    assert "I felt heard: 3 of 10" in shown(at) and "I felt heard: 8 of 10" in shown(at)
+    assert not at.get("progress")
+    assert "Time as the one who talks" not in shown(at)
+    assert "Both of you had a turn sharing." in shown(at)
+
+    assert "Something that might help" in headers(at)
+    text = shown(at)
+    assert "For ▲ Sam, feeling heard was harder this time." in text
+    assert "● Robin, feeling" not in text  # only the partner who rated low
+    assert "Another turn for ▲ Sam to share" in labels(at)
+    assert "Another turn for ● Robin to share" not in labels(at)
+    assert "Take a break" in labels(at)
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Help and support" in links
+    for word in ("fail", "wrong", "bad", "score", "should"):
+        assert word not in text.lower().split()
+
+    # One press starts Sam's turn, same topic, at "Is now a good time?".
+    click(at, "Another turn for ▲ Sam to share")
+    assert "Is now a good time?" in headers(at)
+    assert any("▲ Sam shares, ● Robin listens" in m.value for m in at.markdown)
+    assert STARTER in [t.value for t in at.text]
+    run = latest(store, ready_couple)
+    assert run.id != first.id and run.state.sender == "b"
+
+
+def test_the_kind_next_step_offers_a_break(make_app, ready_couple, store):
+    after_both_turns(store, ready_couple)
+    at = reveal_with(open_dialogue(make_app, ready_couple), a_heard=2, b_heard=9)
+    assert "For ● Robin, feeling heard was harder this time." in shown(at)
+    at.button(key=next(b.key for b in at.button if b.key.startswith("dlg_care_break"))).click()
+    at.run()
+    assert [t.value for t in at.title] == ["Taking a break"]
+
+
+def test_no_next_step_offered_when_both_felt_heard_and_safe(make_app, ready_couple, store):
+    after_both_turns(store, ready_couple)
+    at = reveal_with(open_dialogue(make_app, ready_couple), a_heard=5, b_heard=10)
+    assert "Something that might help" not in headers(at)
+    assert not [b for b in at.button if b.label.startswith("Another turn")]
+    assert "Start another dialogue" in labels(at)

@@ -650,8 +650,7 @@ def test_turn_words_after_round_one_say_who_is_next_without_a_score():
     assert (t.had, t.now, t.next) == ({"a": 1, "b": 0}, None, "b")
     assert turn_sentences(state, 1000.0, NAMES) == [
         "Robin has shared so far; Sam's turn comes next.",
-        "Robin spoke for about 2 minutes; the whole turn, with the listening and saying "
-        "back, took about 7 minutes.",
+        "Robin spoke for about 2 minutes; the whole turn took about 7 minutes.",
     ]
 
 
@@ -663,10 +662,8 @@ def test_turn_words_when_both_had_a_turn():
     assert (t.had, t.now, t.next) == ({"a": 1, "b": 1}, None, None)
     assert turn_sentences(state, 0.0, NAMES) == [
         "Both of you had a turn sharing.",
-        "Robin spoke for about 2 minutes; the whole turn, with the listening and saying "
-        "back, took about 7 minutes.",
-        "Sam spoke for less than a minute; the whole turn, with the listening and saying "
-        "back, took about 5 minutes.",
+        "Robin spoke for about 2 minutes; the whole turn took about 7 minutes.",
+        "Sam spoke for less than a minute; the whole turn took about 5 minutes.",
     ]
     at_switch = at("standard", "switch", round=2, sender="b",
                    sender_seconds={"a": 60.0, "b": 60.0}, shared_seconds={"a": 60.0, "b": 60.0})
@@ -685,8 +682,7 @@ def test_turn_words_during_a_step_and_in_later_rounds():
                 sender_seconds={"a": 300.0, "b": 0.0}, shared_seconds={"a": 100.0, "b": 0.0})
     assert turn_sentences(second, 200.0, NAMES) == [
         "Robin has had a turn sharing. Now it's Sam's turn.",
-        "Robin spoke for about 2 minutes; the whole turn, with the listening and saying "
-        "back, took about 5 minutes.",
+        "Robin spoke for about 2 minutes; the whole turn took about 5 minutes.",
         "Sam has spoken for about 3 minutes so far.",
     ]
     third = at("standard", "send", round=3, sender="a", step_started_at=0.0,
