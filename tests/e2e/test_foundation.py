@@ -32,7 +32,10 @@ def set_up_couple(page: Page, name_a: str, name_b: str) -> None:
     expect_text(page, "Pass the laptop to")
 
 
-def pass_safety_notes(page: Page, name_a: str, name_b: str) -> None:
+def pass_safety_notes(page: Page, name_a: str, name_b: str, *, stay: bool = False) -> None:
+    """Both private notes. The studio then goes straight to the first exercise's
+    hand-over; unless ``stay``, this opens the set-up page afterwards ("You're all
+    set"), as a couple coming back to their link would, so callers can go on from there."""
     for name in (name_a, name_b):
         expect(page.get_by_role("heading", name="Pass the laptop to")).to_be_visible()
         page.get_by_role("button", name="I'm").first.click()
@@ -40,6 +43,13 @@ def pass_safety_notes(page: Page, name_a: str, name_b: str) -> None:
         expect_text(page, "Just for you")
         expect_text(page, name)
         click(page, "I feel safe to go on")
+    expect_text(page, "How it goes")
+    expect(page.get_by_role("heading", name="Pass the laptop to")).to_be_visible()
+    if stay:
+        return
+    url = urlparse(page.url)
+    page.goto(f"{url.scheme}://{url.netloc}/setup?{url.query}")
+    wait_idle(page)
     expect_text(page, "You're all set")
 
 
