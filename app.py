@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from studio import services
-from studio.ui import context, layout, room_banner, theme
+from studio.ui import context, curtain, layout, room_banner, theme
 from studio.ui.partner import label
 
 st.set_page_config(
@@ -61,6 +61,15 @@ store_problem = context.store_problem()  # None, or why the data file can't be o
 couple = context.current_couple() if context.token() and store_problem is None else None
 
 
+def _pause(token: str) -> None:
+    """"We need a break": the break begins, and every hand-over screen closes."""
+    curtain.close_all()
+    store = context.store()
+    found = store.couple_by_token(token)
+    if found is not None:
+        services.pause(store, found)
+
+
 def _projector_switched() -> None:
     room_banner.set_projector(bool(st.session_state[room_banner.NAV_PROJECTOR]))
 
@@ -84,13 +93,14 @@ def sidebar() -> None:
                 and page.url_path not in ("resources", "your-data")):
             st.button("We need a break", icon=":material/pause_circle:", key="nav_pause",
                       help="Stop here for a while. Everything is kept.", width="stretch",
-                      on_click=services.pause, args=(context.store(), couple))
+                      on_click=_pause, args=(couple.token,))
         st.toggle("Projector mode", value=projector, key=room_banner.NAV_PROJECTOR,
                   help="Large type and high contrast for a big screen.",
                   on_change=_projector_switched)
         st.caption("Not therapy. Everything stays on this computer.")
 
 
+curtain.page_changed(page.url_path)  # a private turn on another page starts at its hand-over
 if not projector:
     sidebar()
 

@@ -26,7 +26,11 @@ def _countdown(paused_at: float) -> None:
 
 
 def break_screen(couple: Couple) -> None:
-    """Shown instead of any couple page while the two of you are on a break."""
+    """Shown instead of any couple page while the two of you are on a break. Whoever
+    comes back may not be whoever left, so every open hand-over screen is closed."""
+    from studio.ui import curtain
+
+    curtain.close_all()  # however the break began (sidebar, dialogue, another tab)
     st.title("Taking a break")
     st.write(
         "Good call. When feelings run high it's hard to listen well, for anyone. "
@@ -41,8 +45,17 @@ def break_screen(couple: Couple) -> None:
         "If the break tells you that today isn't the day, that's fine too. "
         "Agree when you'll come back, ideally within a day."
     )
-    if st.button("We're ready to carry on", type="primary", key="break_resume"):
-        from studio import services
+    st.button("We're ready to carry on", type="primary", key="break_resume",
+              on_click=_resume, args=(couple.token,))
 
-        services.resume(context.store(), couple)
-        st.rerun()
+
+def _resume(token: str) -> None:
+    """End the break (a callback: one run). The hand-over comes first, whoever resumes."""
+    from studio import services
+    from studio.ui import curtain
+
+    curtain.close_all()
+    store = context.store()
+    couple = store.couple_by_token(token)
+    if couple is not None:
+        services.resume(store, couple)
