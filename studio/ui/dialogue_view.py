@@ -38,11 +38,12 @@ _CSS = """
 <style>
   [class*="st-key-dlg_actions"] button { min-height: 3.1rem; font-size: 1.05rem; }
   /* Sticky on Streamlit's wrapper around the keyed container (the container alone is
-     exactly as tall as its wrapper, so it would have no room to stick in). */
+     exactly as tall as its wrapper, so it would have no room to stick in). It sticks
+     to the bottom while the step's text goes on below the window, and below the
+     header when the page was scrolled past it. */
   [data-testid="stLayoutWrapper"]:has(> [class*="st-key-dlg_actions_go"]) {
-    position: sticky; bottom: 0; z-index: 3; background: #FBFAF7;
-    padding: .55rem 0 .65rem 0;
-    box-shadow: 0 -1px 0 #D9DEE3, 0 -10px 14px -12px rgba(18, 21, 28, .25); }
+    position: sticky; bottom: 0; top: 3.75rem; z-index: 3; background: #FBFAF7;
+    padding: .55rem 0 .65rem 0; box-shadow: 0 -1px 0 #D9DEE3, 0 1px 0 #D9DEE3; }
   /* Two or three buttons stay side by side on a phone, so the row stays low. */
   [class*="st-key-dlg_actions_go"] [data-testid="stHorizontalBlock"],
   .st-key-dlg_results [data-testid="stHorizontalBlock"] {
