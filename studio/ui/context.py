@@ -136,6 +136,17 @@ def _install_error_handling() -> None:
 _install_error_handling()
 
 
+def _lock_down_network() -> None:
+    """Also when started with plain ``streamlit run app.py`` (launch.py does it before
+    the server starts): no look-ups of the machine's IP, only the page's own origin."""
+    from studio.ui.launch import lock_down_network
+
+    lock_down_network()
+
+
+_lock_down_network()
+
+
 _STORES: dict[str, Store] = {}
 _STORES_LOCK = threading.Lock()
 

@@ -1,8 +1,11 @@
 """Browser tests: a real Streamlit server (free port, temp data dir) and Debian's Chromium.
 
 Every page a test opens records every request the browser makes; a request to any
-host but the app's own fails the test. Tests wait on Streamlit's own "script is not
-running" marker and on visible content, never on sleeps.
+host but the app's own fails the test. The server itself runs with a guard
+(``netguard/sitecustomize.py``, first on its PYTHONPATH) that records and refuses every
+connection or name look-up to anything but this machine; the session fails at the end
+if anything was recorded. Tests wait on Streamlit's own "script is not running" marker
+and on visible content, never on sleeps.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -24,6 +28,9 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[2]
+NETGUARD = Path(__file__).resolve().parent / "netguard"
+# One record per test process: every outbound connection any test server tried.
+NETGUARD_RECORD = Path(tempfile.mkdtemp(prefix="sbs-netguard-")) / "outbound.log"
 CHROMIUM = os.environ.get("STUDIO_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -127,6 +134,10 @@ def start_server(data_dir: Path, port: int | None = None, env: dict | None = Non
     log = data_dir / f"server-{port}.log"
     full_env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir), **(env or {})}
     full_env.pop("STUDIO_DATABASE_URL", None)
+    # The server process only: nothing may leave this machine (see netguard/).
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(NETGUARD), full_env.get("PYTHONPATH", "")) if p)
+    full_env["STUDIO_NETGUARD_RECORD"] = str(NETGUARD_RECORD)
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "studio.ui.launch",
@@ -152,6 +163,24 @@ def start_server(data_dir: Path, port: int | None = None, env: dict | None = Non
         time.sleep(0.1)  # polling a process start, not waiting for Streamlit in a page
     proc.kill()
     raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+def outbound_attempts() -> str:
+    """What the test servers tried to reach beyond this machine ('' when nothing)."""
+    try:
+        return NETGUARD_RECORD.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return ""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_outbound_connections() -> Iterator[None]:
+    """Fails the session if any test server tried to connect beyond this machine."""
+    yield
+    tried = outbound_attempts()
+    if tried:
+        pytest.fail("a test server tried to reach another host:\n" + tried[:4000],
+                    pytrace=False)
 
 
 @pytest.fixture(scope="session")
