@@ -205,6 +205,8 @@ def _choice_words(scale: Scale, option: int) -> str:
 def _scale_card(store: Store, run: svc.Run, p: str, scale: Scale, other_name: str) -> None:
     """One scale: both statements, where you stand, and your guess for your partner.
     A fragment: choosing a point saves it and redraws this card only."""
+    stored = svc.own_answers(store, run, p)
+    options = [*POINTS, SKIP]
     with st.container(border=True, key=f"smq_{scale.key}"):
         st.markdown("**" + content(scale.topic) + "**")
         left, right = st.columns(2, gap="medium", wrap=False)
@@ -213,10 +215,10 @@ def _scale_card(store: Store, run: svc.Run, p: str, scale: Scale, other_name: st
         for item, question in ((flow.scale_item(scale.key), "You"),
                                (flow.guess_item(scale.key), "Your guess for " + other_name)):
             key = f"sm_{run.id}_{p}_{item}"
-            if key not in st.session_state:
-                value, skipped = svc.own_answers(store, run, p).get(item, (None, False))
-                st.session_state[key] = (SKIP if skipped else nearest_point(value)
-                                         if isinstance(value, int) else None)
+            # The stored answer is the widget's default (never pre-set in session state:
+            # the browser then shows the option as chosen when the card comes back).
+            value, skipped = stored.get(item, (None, False))
+            now = SKIP if skipped else nearest_point(value) if isinstance(value, int) else None
 
             def on_choose(item: str = item, key: str = key) -> None:
                 chosen = st.session_state.get(key)
@@ -225,7 +227,8 @@ def _scale_card(store: Store, run: svc.Run, p: str, scale: Scale, other_name: st
                 _guarded(run, p, svc.save_position, store, run, p, item,
                          None if chosen == SKIP else int(chosen))
 
-            st.radio(question, [*POINTS, SKIP], key=key, horizontal=True, width="stretch",
+            st.radio(question, options, key=key, horizontal=True, width="stretch",
+                     index=None if now is None else options.index(now),
                      format_func=lambda o, s=scale: content(_choice_words(s, o)),
                      on_change=on_choose)
         _say_problem(run, p)

@@ -34,6 +34,9 @@ _BASE_CSS = """
     background-position: calc((100% - 7.5rem) * .1) 50%;
   }
   [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div { margin: 0 !important; }
+  /* The two statements sit side by side even on a phone; never a scroll box (which
+     would also be one more Tab stop per scale). */
+  [class*="st-key-smq_"] [data-testid="stHorizontalBlock"] { overflow: visible !important; }
   [class*="st-key-smq_"] [data-testid="stRadioGroup"] > div:nth-child(-n+5) label {
     justify-content: center; width: 100%; padding: .35rem 0; background: transparent;
   }
