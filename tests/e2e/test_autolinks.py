@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, click, expect_text, free_port, wait_idle
+from tests.e2e.conftest import Server, after_rerun, click, expect_text, free_port, wait_idle
 from tests.e2e.test_foundation import pass_safety_notes, set_up_couple, token_of
-from tests.e2e.test_safety_map_journey import answer_turn
+from tests.e2e.test_safety_map_journey import both_ready, through_untouched
 
 NAME_A = "http://example.com/a.png"
 NAME_B = "www.example.org me@example.net"
@@ -49,11 +49,7 @@ def open_at(page: Page, url: str) -> None:
 
 def test_addresses_in_names_and_answers_are_not_links(server, open_page):
     page = open_page(server)
-    click(page, "Let's begin")
-    page.get_by_role("textbox", name="Name of the first partner").fill(NAME_A)
-    page.get_by_role("textbox", name="Name of the second partner").fill(NAME_B)
-    click(page, "That's us")
-    expect_text(page, "Pass the laptop to")
+    set_up_couple(page, NAME_A, NAME_B)
     no_links(page, "hand-over before the safety note", NAME_A, NAME_B)
     for _ in ("a", "b"):
         expect(page.get_by_role("heading", name="Pass the laptop to")).to_be_visible()
@@ -62,10 +58,12 @@ def test_addresses_in_names_and_answers_are_not_links(server, open_page):
         expect_text(page, "Just for you")
         no_links(page, "safety note", NAME_A, NAME_B)
         click(page, "I feel safe to go on")
-    expect_text(page, "You're all set")
-    no_links(page, "set up", NAME_A, NAME_B)
     token = token_of(page)
     base = server.url
+
+    open_at(page, f"{base}/setup?c={token}")
+    expect_text(page, "You're all set")
+    no_links(page, "set up", NAME_A, NAME_B)
 
     open_at(page, f"{base}/?c={token}")
     expect_text(page, "Welcome back")
@@ -80,7 +78,8 @@ def test_addresses_in_names_and_answers_are_not_links(server, open_page):
     no_links(page, "dialogue start: who shares first", NAME_A, NAME_B)
 
     open_at(page, f"{base}/safety-map?c={token}")
-    click(page, "Let's start")
+    if page.get_by_role("button", name="Let's start").count():
+        click(page, "Let's start")
     expect_text(page, "Pass the laptop to")
     no_links(page, "safety map hand-over", NAME_A, NAME_B)
 
@@ -88,15 +87,10 @@ def test_addresses_in_names_and_answers_are_not_links(server, open_page):
 def test_addresses_in_the_reveal_are_not_links(server, open_page):
     page = open_page(server)
     set_up_couple(page, NAME_A, NAME_B)
-    pass_safety_notes(page, "Just for you", "Just for you")
-    open_at(page, f"{server.url}/safety-map?c={token_of(page)}")
-    click(page, "Let's start")
-    answer_turn(page, NAME_A, WORDS, shift=4)
-    answer_turn(page, NAME_B, WORDS + " too", shift=-4)
-    expect_text(page, "You've both sealed your answers")
-    click(page, "I'm ready to see it together")
-    click(page, "I'm ready to see it together")
-    expect_text(page, "What makes you feel safe — together")
+    pass_safety_notes(page, "Just for you", "Just for you", stay=True)  # A's hand-over
+    through_untouched(page, WORDS)
+    through_untouched(page, WORDS + " too")
+    both_ready(page)
     no_links(page, "reveal", NAME_A, NAME_B)
     assert WORDS in page.locator("body").inner_text().replace(WJ, "")
 
@@ -176,3 +170,50 @@ def test_content_md_draws_only_emphasis(harness, open_page):
     assert "😄" not in text
     for source in CONTENT:
         assert " ".join(source.split()) in " ".join(text.split()), source
+
+
+# ------------------------------------------------------------------ the help page
+
+SHOTS = Path("/tmp/text")
+
+
+def choose_country(page: Page, name: str) -> None:
+    box = page.get_by_role("combobox", name="Where are you?")
+    box.click()
+    box.press("ArrowDown")  # opens the list (by keyboard, as anyone can)
+    after_rerun(page, page.get_by_role("option", name=name).click)
+
+
+def test_help_page_numbers_are_text_and_the_way_out_drops_the_link(server, open_page):
+    page = open_page(server)
+    set_up_couple(page, "Robin", "Sam")
+    token = token_of(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (390, 1280, 1920):
+        page = open_page(server, f"/resources?c={token}", viewport={"width": width, "height": 900})
+        expect(page.get_by_role("button", name="Leave this page now")).to_be_visible()
+        page.screenshot(path=str(SHOTS / f"help-{width}-top.png"))
+        choose_country(page, "United Kingdom (England)")
+        expect_text(page, "0808 2000 247")
+        no_links(page, f"help page at {width}px", "www.nationaldahelpline.org.uk")
+        page.locator(".st-key-help_lines").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"help-{width}-lines.png"))
+    click(page, "Leave this page now")
+    expect(page.get_by_role("heading", name="Side by Side", level=1)).to_be_visible()
+    assert token not in page.url and "c=" not in page.url
+
+
+def test_projector_shows_no_names(server, open_page):
+    page = open_page(server, viewport={"width": 1280, "height": 720})
+    click(page, "Let's begin")
+    page.get_by_role("textbox", name="Name of the first partner").fill("Zephyrine")
+    page.get_by_role("textbox", name="Name of the second partner").fill("Quillon")
+    click(page, "That's us")
+    token = token_of(page)
+    for path in ("/", "/our-space", "/join", "/setup", "/resources"):
+        open_at(page, f"{server.url}{path}?c={token}&proj=1")
+        html = page.content()
+        assert "Zephyrine" not in html and "Quillon" not in html, path
+    open_at(page, f"{server.url}/?c={token}&proj=1")
+    expect_text(page, "Partner A")
+    page.screenshot(path=str(SHOTS / "projector-welcome-1280x720.png"))
