@@ -78,13 +78,18 @@ def test_a_huge_name_is_refused_kindly(make_app, store):
     assert at.text_input(key="name_a").value == HUGE  # nothing lost
 
 
+def _keys(at, prefix: str) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith(prefix)]
+
+
 def _safety_text(make_app, couple, text):
     at = make_app(c=couple.token).run()
     switch_to(at, "safety_map")
-    at.button(key="sm_start").click().run()
-    next(b for b in at.button if b.key.startswith("curtain_btn")).click().run()
+    if _keys(at, "sm_start"):  # a "let's start" screen, if the page has one
+        at.button(key="sm_start").click().run()
+    at.button(key=_keys(at, "curtain_btn")[0]).click().run()
     at.text_area[0].input(text).run()
-    at.button(key="sm_next_1_a_0").click().run()
+    at.button(key=_keys(at, "sm_next_")[0]).click().run()
     _no_exception(at)
     return at
 
@@ -92,9 +97,10 @@ def _safety_text(make_app, couple, text):
 @pytest.mark.parametrize("kind", sorted(HOSTILE))
 def test_safety_map_words(make_app, ready_couple, kind):
     at = _safety_text(make_app, ready_couple, HOSTILE[kind])
-    at.button(key="sm_next_1_a_1").click().run()
-    at.button(key="sm_next_1_a_2").click().run()
-    at.button(key="sm_next_1_a_3").click().run()
+    for _ in range(10):  # on through the parts of the turn, touching nothing, to the review
+        if _keys(at, "sm_seal_"):
+            break
+        at.button(key=_keys(at, "sm_next_")[0]).click().run()
     _no_exception(at)
     # On the review screen the words come back through st.text, character for character.
     assert HOSTILE[kind].strip() in [t.value for t in at.text]
@@ -102,7 +108,7 @@ def test_safety_map_words(make_app, ready_couple, kind):
 
 def test_safety_map_huge_words_refused_and_kept(make_app, ready_couple):
     at = _safety_text(make_app, ready_couple, HUGE)
-    assert any("20,000 characters" in e.value for e in at.error)
+    assert any("20,000 characters" in e.value for e in (*at.error, *at.warning))
     assert at.text_area[0].value == HUGE
 
 
