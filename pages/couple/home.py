@@ -13,6 +13,8 @@ if couple.stage != "ready":
 layout.where("home")
 st.title("Our space")
 chips_row(couple)
+st.caption("Keep this page's link (bookmark it) to come back to your space. Anyone with the "
+           "link on this computer can open it.")
 
 cat = context.catalog()
 st.header("Exercises")
