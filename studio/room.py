@@ -30,7 +30,6 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import segno
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -256,6 +255,8 @@ def join_url(base_url: str, code: str) -> str:
 def qr_svg(url: str, scale: int = 12) -> str:
     """A QR code as standalone SVG text: black modules on white with the 4-module
     quiet zone, large enough to scan from the back of a room. Nothing external."""
+    import segno  # only the workshop draws a QR code
+
     qr = segno.make(url, error="m", micro=False)
     out = io.BytesIO()
     qr.save(out, kind="svg", scale=scale, border=4, dark="#000", light="#fff", xmldecl=False)

@@ -10,13 +10,14 @@ import logging
 import threading
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from studio import exercises
-from studio.exercises import Catalog, load_catalog
 from studio.store import Couple, Store, StoreFull, StoreUnavailable, default_database_url
+
+if TYPE_CHECKING:  # pydantic and the exercise models load with the first catalog
+    from studio.exercises import Catalog
 
 COUPLE_PARAM = "c"
 PROJECTOR_PARAM = "proj"
@@ -203,12 +204,16 @@ def _files_signature(directory: str) -> tuple[tuple[str, int, int], ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _catalog(directory: str, signature: tuple[tuple[str, int, int], ...]) -> Catalog:
+    from studio.exercises import load_catalog
+
     return load_catalog(directory)
 
 
 def catalog() -> Catalog:
     """Exercise files, parsed once and re-read as soon as one changes (content, never
     user data). Shared between sessions, not copied: treat it as read-only."""
+    from studio import exercises
+
     directory = str(exercises.EXERCISES_DIR)
     return _catalog(directory, _files_signature(directory))
 

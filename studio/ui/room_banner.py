@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import contextlib
 import time
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from studio import journey, room_service
-from studio.room import RoomScript, normalize_join_code, phase_index
+from studio import journey
 from studio.store import Couple
 from studio.text import content_md, md_escape
 from studio.ui import context
+
+if TYPE_CHECKING:  # the room's code loads when a page first needs it, not on welcome
+    from studio.room import RoomScript
 
 POLL_SECONDS = 1.0
 PENDING_CODE = "room_pending_code"  # a code from a QR link, kept while a couple sets up
@@ -43,6 +46,8 @@ NAV_PROJECTOR = "nav_projector"  # the key of the router's sidebar switch
 
 def remember_code(raw: object) -> str | None:
     """Keep a code from ``?code=`` for this tab (through setup); returns it normalised."""
+    from studio.room import normalize_join_code
+
     code = normalize_join_code(raw)
     if code is not None:
         st.session_state[PENDING_CODE] = code
@@ -102,6 +107,8 @@ def show(couple: Couple | None, url_path: str) -> None:
     """The room banner above a couple page (called by the router; cheap when not in a room)."""
     if couple is None or couple.stage != "ready" or url_path in _NO_BANNER:
         return
+    from studio import room_service
+
     store = context.store()
     membership = room_service.current_room(store, couple)
     waiting = pending_code()
@@ -134,6 +141,9 @@ def live_room(couple: Couple) -> None:
 
 def _live(couple: Couple, url_path: str, full: bool) -> None:
     """Polled every second: two small reads (the couple's rooms, and that's it)."""
+    from studio import room_service
+    from studio.room import phase_index
+
     store = context.store()
     membership = room_service.current_room(store, couple)
     if membership is None:
@@ -181,6 +191,8 @@ def _live(couple: Couple, url_path: str, full: bool) -> None:
 
 
 def _mark_done(token: str, phase: str) -> None:
+    from studio import room_service
+
     store = context.store()
     couple = store.couple_by_token(token)
     if couple is not None:
