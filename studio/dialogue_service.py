@@ -299,8 +299,15 @@ def _retopic(store: Store, run: Running, topic: str, now: float) -> Running:
                                 source="safety_map")
     except InvalidMove as exc:
         raise DialogueInputError(str(exc)) from None
-    store.save_dialogue(run.id, state=state.to_dict())
+    _save_if(store, run, state)
     return replace(run, state=state)
+
+
+def _save_if(store: Store, run: Running, state: DialogueState) -> None:
+    """Write ``state`` only if the stored dialogue is still where ``run`` read it: the
+    check and the write are one transaction (two tabs can't both move it)."""
+    if not store.save_dialogue_if(run.id, steps=run.step_no, state=state.to_dict()):
+        raise Stale("This screen was a step behind.")
 
 
 def arrange(
@@ -365,7 +372,7 @@ def apply(
         text, source, used = _resolve_topic(store, couple, run.state.variant, topic, topic_id)
         kwargs.update(topic=text, source=source)
     state = machine.advance(run.state, event, now, **kwargs)
-    store.save_dialogue(run.id, state=state.to_dict())
+    _save_if(store, run, state)
     return _mark_used(store, replace(run, state=state), used)
 
 

@@ -959,6 +959,31 @@ class Store:
         with self.write() as conn:
             conn.execute(update(dialogues).where(dialogues.c.id == dialogue_id).values(**values))
 
+    def save_dialogue_if(
+        self, dialogue_id: int, *, steps: int, state: Mapping[str, Any]
+    ) -> bool:
+        """Write a new dialogue state only if the stored one has seen exactly ``steps``
+        events — the check and the write in one transaction, so two tabs pressing at
+        the same moment can't both move the dialogue. False (nothing written) if not."""
+        with self.write() as conn:
+            row = conn.execute(
+                select(dialogues.c.state).where(dialogues.c.id == dialogue_id).with_for_update()
+            ).first()
+            if row is None:
+                return False
+            try:
+                seen = len(json.loads(row[0]).get("history") or [])
+            except (ValueError, AttributeError):
+                return False
+            if seen != steps:
+                return False
+            conn.execute(
+                update(dialogues)
+                .where(dialogues.c.id == dialogue_id)
+                .values(state=_dumps(dict(state)), updated_at=time.time())
+            )
+        return True
+
     def add_note(self, dialogue_id: int, partner: str, step: str, text: str) -> None:
         with self.write() as conn:
             conn.execute(

@@ -612,3 +612,18 @@ def test_another_turn_needs_a_revealed_dialogue_and_a_partner(store, couple, spe
     with pytest.raises(svc.Stale):
         svc.another_turn(store, other, run, "a", now=1.0)
     assert stored(store, couple).id == run.id
+
+
+def test_two_presses_from_the_same_screen_move_the_dialogue_once(store, couple, monkeypatch):
+    """The step check and the write are one transaction: when the other tab's press
+    lands between this press's read and its write, this one raises Stale and writes
+    nothing (before, the check ran on the earlier read and the write went through)."""
+    run = svc.start(store, couple, variant="standard", first_sender="a", topic="Evenings",
+                    now=100.0)
+    read_early = svc.latest(store, couple)  # this tab reads ...
+    svc.apply(store, couple, run.id, "ready", 101.0, expect_step=read_early.step_no)  # other
+    monkeypatch.setattr(svc, "_by_id", lambda *_: read_early)  # ... then acts on that read
+    with pytest.raises(svc.Stale):
+        svc.apply(store, couple, run.id, "ready", 102.0, expect_step=read_early.step_no)
+    monkeypatch.undo()
+    assert svc.latest(store, couple).step_no == read_early.step_no + 1
