@@ -19,19 +19,19 @@ import streamlit as st
 
 from studio import safety_flow as flow
 from studio import safety_service as svc
-from studio import text as _text
 from studio.couple import swatch, symbol
 from studio.safety_map import (
     POINTS,
     SafetyMapSpec,
     Scale,
+    lean_words,
     nearest_point,
     position_words,
     section_scales,
     turn_sections,
 )
 from studio.store import Couple, Store
-from studio.text import md_escape
+from studio.text import content_md, md_escape
 from studio.themes import ThemeLexicon, find_themes, shared_themes
 from studio.ui import context, curtain, layout
 from studio.ui.partner import chip, label, plain
@@ -43,8 +43,7 @@ NOT_ANSWERED = "not answered"
 
 def content(text: str) -> str:
     """Content-file text for markdown: simple emphasis at most, nothing that loads."""
-    fn = getattr(_text, "content_md", None)
-    return fn(text) if fn is not None else md_escape(text)
+    return content_md(text)
 
 
 def _problem_key(run: svc.Run, p: str) -> str:
@@ -446,13 +445,12 @@ def _words_part(data: svc.RevealData, lexicon: ThemeLexicon | None, couple: Coup
 
 def _meets_part(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple) -> None:
     rv = data.reveal
-    st.header(content(spec.texts.meets_title))
+    st.subheader(content(spec.texts.meets_title), anchor=False)
     need_label = {n.key: n.label for n in spec.needs}
     lines = []
     for r in rv.meets:
-        lean = nearest_point(round(((r.a or 0) + (r.b or 0)) / 2))
-        lines.append("- **" + content(r.topic) + "** — you're close: both "
-                     + content(position_words(spec.scale(r.key), lean) or ""))
+        lines.append("- **" + content(r.topic) + "** — " + content(
+            lean_words(spec.scale(r.key), ((r.a or 0) + (r.b or 0)) / 2)))
     if rv.shared_needs:
         lines.append("- You both picked **" + ", ".join(
             content(need_label[k]) for k in rv.shared_needs) + "** as something you need.")
@@ -473,7 +471,7 @@ def _differences_part(spec_id: str, run_id: int) -> None:
         return
     run = svc.reload(store, couple.id, run_id)
     rv = svc.reveal(store, spec, run).reveal
-    st.header(content(spec.texts.differences_title))
+    st.subheader(content(spec.texts.differences_title), anchor=False)
     diffs = list(rv.differences)
     if not diffs:
         st.write("No big differences today. You could still pick one scale and compare "
@@ -483,8 +481,7 @@ def _differences_part(spec_id: str, run_id: int) -> None:
     i = min(int(st.session_state.get(key, 0)), len(diffs) - 1)
     r = diffs[i]
     with st.container(border=True, key="sm_diff_card"):
-        st.caption(f"{i + 1} of {len(diffs)}")
-        st.markdown("#### " + content(r.topic))
+        st.markdown("**" + content(r.topic) + f"** · {i + 1} of {len(diffs)}")
         st.markdown("\n".join(
             "- " + label(couple, p) + ": " + content(_where(spec, r.key, getattr(r, p)))
             for p in ("a", "b")))
@@ -531,7 +528,7 @@ def _pattern_part(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple) -> 
 
 def _surprises_part(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple) -> None:
     rv = data.reveal
-    st.header(content(spec.texts.surprises_title))
+    st.subheader(content(spec.texts.surprises_title), anchor=False)
     lines = []
     for guesser, answerer, rows in (("a", "b", rv.a_surprises), ("b", "a", rv.b_surprises)):
         for r in rows:
@@ -562,39 +559,44 @@ def _lines(lines) -> str:
 
 def _full_picture(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple,
                   run: svc.Run) -> None:
-    """Every chart, each with the same in words."""
-    from studio import charts
+    """Every chart, each followed by the same in words."""
+    from studio import chart_text, charts
 
     rv = data.reveal
     styles = _styles(couple)
-    st.header("The full picture")
+    names = {p: plain(couple, p) for p in "ab"}
+    st.header("The full picture", anchor=False)
     st.caption("Today's picture, not a score. Each chart has the same in words below it.")
-    figures = [("positions", charts.positions_figure(rv, styles))]
+    figures = [("positions", charts.positions_figure(rv, styles),
+                chart_text.positions_lines(rv, names))]
     if any(r.compared for r in rv.rows):
-        figures.append(("gaps", charts.gaps_figure(rv, spec)))
-    figures.append(("map", charts.map_figure(rv, styles)))
+        figures.append(("gaps", charts.gaps_figure(rv, spec), chart_text.gaps_lines(rv, spec)))
+    figures.append(("map", charts.map_figure(rv, styles), chart_text.map_lines(rv, names)))
     for guesser, answerer, rows in (("a", "b", rv.a_guesses), ("b", "a", rv.b_guesses)):
-        g, s = styles[guesser], styles[answerer]
-        figures.append((f"guess_{guesser}", charts.guesses_figure(
-            rows, g, s, "Guesses by " + charts.plotly_text(g.glyph + " " + g.name))))
-    alt = getattr(charts, "text_alternatives", None)
-    words = alt(rv, spec, {p: plain(couple, p) for p in "ab"}) if alt else {}
-    for name, fig in figures:
+        figures.append((f"guess_{guesser}",
+                        charts.guesses_figure(rows, styles[guesser], styles[answerer], spec=spec),
+                        chart_text.guesses_lines(rows, names[guesser], names[answerer],
+                                                 spec=spec)))
+    for name, fig, words in figures:
         st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=f"sm_chart_{name}_{run.id}")
-        if words.get(name):
-            with st.expander("The same, in words"):
-                st.markdown(_lines(words[name]))
+        with st.expander("The same, in words"):
+            st.markdown(_lines(words))
 
 
 def reveal(store: Store, spec: SafetyMapSpec, lexicon: ThemeLexicon | None, couple: Couple,
            run: svc.Run) -> None:
     layout.where("reveal")
     data = svc.reveal(store, spec, run)
-    st.title("What makes you feel safe — together")
-    st.write(content(spec.texts.reveal_intro))
+    st.header("What makes you feel safe — together", anchor=False)
+    st.caption(content(spec.texts.reveal_intro))
     _words_part(data, lexicon, couple)
-    _meets_part(spec, data, couple)
-    _differences_part(spec.id, run.id)
+    # Where you meet and where you differ side by side on a laptop (stacked on a phone),
+    # so the first difference and its "Talk about this" are on the first screen.
+    meet, differ = st.columns([2, 3], gap="medium")
+    with meet:
+        _meets_part(spec, data, couple)
+    with differ:
+        _differences_part(spec.id, run.id)
     _pattern_part(spec, data, couple)
     _surprises_part(spec, data, couple)
     _not_answered_part(spec, data)

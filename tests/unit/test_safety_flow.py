@@ -207,7 +207,8 @@ def test_charts_carry_shapes_and_skip_skipped(store):
     assert markers[0].name == "&lt;b&gt;A&lt;/b&gt;"
     gaps = charts.gaps_figure(rv, SPEC)
     assert sum(len(t.x) for t in gaps.data) == 1  # only the scale both answered
-    assert charts.map_figure(rv, styles).data
+    assert "not on the map" in " ".join(
+        a.text for a in charts.map_figure(rv, styles).layout.annotations)
     assert charts.guesses_figure(rv.a_guesses, styles["a"], styles["b"], "t").data
 
 
