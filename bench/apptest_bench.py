@@ -110,6 +110,13 @@ def _open(page: str, token: str) -> AppTest:
     return _ok(at.run(), f"open {page}")
 
 
+REVEAL = "What makes you feel safe — together"
+
+
+def _headings(at: AppTest) -> list[str]:
+    return [h.value for h in (*at.title, *at.header, *at.subheader)]
+
+
 def _curtain(at: AppTest) -> AppTest:
     btn = [b for b in at.button if b.key and b.key.startswith("curtain_btn")]
     if not btn:
@@ -201,54 +208,67 @@ class Studio:
             raise RuntimeError("setup submit did not reach the first private note")
         return t
 
-    # safety map: a slider on "Where you stand" (saved as it moves)
-    def slider_setup(self) -> None:
+    # safety map: choosing a dot on a scale card (saved by on_change; the card is a
+    # fragment, so only that card runs)
+    def dot_setup(self) -> None:
         couple = common.new_couple(self.store)
-        run = common.safety_run(self.store, couple, self.spec, "turn_a", 1)
+        run = common.safety_run(self.store, couple, self.spec, "turn_a", "scales-1")
         at = _curtain(_open("safety_map", couple.token))
-        if not at.slider:
-            raise RuntimeError("no slider on the safety map's scales")
-        self.ats["slider"], self.ids["slider"] = at, run.id
-        self.ids["slider_couple"] = couple.id
+        from studio import safety_flow as flow
+        from studio.safety_map import section_scales
 
-    def slider_change(self, i: int) -> float:
-        at = self.ats["slider"]
-        sl = at.slider[0]
-        new = 3 if sl.value != 3 else 7
-        sl.set_value(new)
-        t, _ = _fragment_run(at, sl)
-        _ok(at, "slider")
+        item = flow.scale_item(section_scales(self.spec, "scales-1")[0].key)
+        key = f"sm_{run.id}_a_{item}"
+        if not any(r.key == key for r in at.radio):
+            raise RuntimeError(f"no scale card with the row {key}")
+        self.ats["dot"], self.ids["dot"], self.ids["dot_couple"] = at, run.id, couple.id
+        self.dot_item, self.dot_key = item, key
+
+    def dot_choose(self, i: int) -> float:
         from studio import safety_service as svc
 
-        run = svc.reload(self.store, self.ids["slider_couple"], self.ids["slider"])
-        got = svc.own_answers(self.store, run, "a")
-        if not any(v == (new, False) for v in got.values()):
-            raise RuntimeError("the slider's fragment did not save the new position")
-        _resync(at, "slider page")
+        at = self.ats["dot"]
+        row = at.radio(key=self.dot_key)
+        new = 2 if row.value != 2 else 8
+        row.set_value(new)
+        t, _ = _fragment_run(at, row)
+        _ok(at, "dot")
+        run = svc.reload(self.store, self.ids["dot_couple"], self.ids["dot"])
+        if svc.own_answers(self.store, run, "a").get(self.dot_item) != (new, False):
+            raise RuntimeError("choosing a dot did not save it")
+        if at.radio(key=self.dot_key).value != new:
+            raise RuntimeError("the card does not show the dot chosen")
+        _resync(at, "scales page")
         return t
 
-    # safety map: "Save and go on" from the scales (saves every slider, next part)
+    # safety map: "Go on" from the first page of scales to the second (stores the place)
     def next_setup(self) -> None:
         couple = common.new_couple(self.store)
-        run = common.safety_run(self.store, couple, self.spec, "turn_a", 1)
+        run = common.safety_run(self.store, couple, self.spec, "turn_a", "scales-1")
         self.ats["next"], self.ids["next"] = _curtain(_open("safety_map", couple.token)), run.id
+        from studio import safety_flow as flow
+        from studio.safety_map import section_scales
+
+        first = flow.scale_item(section_scales(self.spec, "scales-2")[0].key)
+        self.next_row = f"sm_{run.id}_a_{first}"
 
     def next_click(self, i: int) -> float:
         at, rid = self.ats["next"], self.ids["next"]
-        btn = at.button(key=f"sm_next_{rid}_a_1")
+        btn = at.button(key=f"sm_next_{rid}_a_scales-1")
         btn.click()
         t, _ = _fragment_run(at, btn)
-        _ok(at, "save and go on")
-        if "What you need most" not in [h.value for h in at.header]:
-            raise RuntimeError("'Save and go on' did not move on")
-        _resync(at, "needs")
-        _ok(at.button(key=f"sm_back_{rid}_a_2").click().run(), "back")  # not timed
+        _ok(at, "go on")
+        if not any(r.key == self.next_row for r in at.radio):
+            raise RuntimeError("'Go on' did not open the second page of scales")
+        _resync(at, "scales-2")
+        _ok(at.button(key=f"sm_back_{rid}_a_scales-2").click().run(), "back")  # not timed
         return t
 
-    # safety map: "Seal my answers"; A asks to open them again and B agrees (not timed)
+    # safety map: "Seal my answers" on the review; A asks to open them again and B
+    # agrees (not timed), which brings A back to the review
     def seal_setup(self) -> None:
         couple = common.new_couple(self.store)
-        run = common.safety_run(self.store, couple, self.spec, "turn_a", 4)
+        run = common.safety_run(self.store, couple, self.spec, "turn_a", "review")
         self.ats["seal"], self.ids["seal"] = _curtain(_open("safety_map", couple.token)), run.id
 
     def seal_click(self, i: int) -> float:
@@ -265,13 +285,14 @@ class Studio:
         _curtain(at)
         return t
 
-    # safety map: B's "I'm ready" opens the reveal (five charts, texts); then, not timed,
-    # B's "ready" is taken back in the store and the page drawn again
+    # safety map: B's "I'm ready" opens the reveal's first screen (words, meets, one
+    # difference, surprises; no charts); then, not timed, B's "ready" is taken back in
+    # the store and the page drawn again
     def reveal_setup(self) -> None:
         couple = common.new_couple(self.store)
         run = common.safety_run(self.store, couple, self.spec, "confirm_one_ready")
         at = _open("safety_map", couple.token)
-        if not at.title or at.title[0].value != "You've both sealed your answers":
+        if "You've both sealed your answers" not in _headings(at):
             raise RuntimeError("the confirm screen did not open")
         self.ats["reveal"], self.ids["reveal"] = at, run.id
         self.ids["reveal_couple"] = couple.id
@@ -286,12 +307,54 @@ class Studio:
         btn.click()
         t, _ = _fragment_run(at, btn)
         _ok(at, "reveal")
-        if "What makes you feel safe — together" not in [x.value for x in at.title]:
+        if REVEAL not in _headings(at):
             raise RuntimeError("the reveal did not open")
+        if at.get("plotly_chart") or not any(b.key == f"sm_full_btn_{rid}" for b in at.button):
+            raise RuntimeError("the reveal's first screen is not what it should be "
+                               "(charts, or no “See the full picture”)")
         run = svc.reload(self.store, self.ids["reveal_couple"], rid)
         state = replace(run.state, ready={"a": True, "b": False}, revealed_at=None)
         self.store.set_safety_state(rid, state.to_dict())
         _resync(at, "confirm again")
+        return t
+
+    # the reveal: "See the full picture — all the charts" (the charts and their words);
+    # "Hide the full picture" afterwards, not timed
+    def full_setup(self) -> None:
+        from studio import safety_service as svc
+
+        couple = common.new_couple(self.store)
+        run = common.safety_run(self.store, couple, self.spec, "reveal")
+        at = _open("safety_map", couple.token)
+        if REVEAL not in _headings(at):
+            raise RuntimeError("the reveal did not open")
+        rv = svc.reveal(self.store, self.spec, run).reveal
+        self.full_expected = common.figure_dicts(common.reveal_figures(self.spec, rv, couple))
+        self.ats["full"], self.ids["full"] = at, run.id
+        self.full_checked = False
+
+    def full_open(self, i: int) -> float:
+        import json
+
+        at, rid = self.ats["full"], self.ids["full"]
+        btn = at.button(key=f"sm_full_btn_{rid}")
+        btn.click()
+        t, _ = _fragment_run(at, btn)
+        _ok(at, "full picture")
+        charts = at.get("plotly_chart")
+        if len(charts) != len(self.full_expected):
+            raise RuntimeError(f"the full picture drew {len(charts)} charts, "
+                               f"not {len(self.full_expected)}")
+        if not self.full_checked:  # the reference (bench/bare_charts_app.py) draws these
+            drawn = [json.loads(c.proto.spec) for c in charts]
+            if drawn != self.full_expected:
+                raise RuntimeError("the full picture's figures are not those of "
+                                   "common.reveal_figures: bring the two in step")
+            self.full_checked = True
+        _resync(at, "full picture")
+        _ok(at.button(key=f"sm_full_btn_{rid}").click().run(), "hide")  # not timed
+        if at.get("plotly_chart"):
+            raise RuntimeError("“Hide the full picture” left charts on the page")
         return t
 
     # dialogue: the next step's button (a mirror loop keeps it going: "Not quite" ↔
@@ -331,18 +394,20 @@ class Studio:
 
 
 class BareCharts:
-    """Reference for the reveal: ``bench/bare_charts_app.py`` drawing the reveal's five
-    figures on a button press (information; not in the headline)."""
+    """Reference for the full picture: ``bench/bare_charts_app.py`` drawing the same
+    figures (``common.reveal_figures``) on a button press."""
 
     def __init__(self, store) -> None:
         self.store = store
         self.at: AppTest | None = None
+        self.count = 0
 
     def setup(self) -> None:
         import os
         from pathlib import Path
 
-        common.write_reveal_figures(self.store, Path(os.environ["STUDIO_DATA_DIR"]) / "figures")
+        self.count = common.write_reveal_figures(
+            self.store, Path(os.environ["STUDIO_DATA_DIR"]) / "figures")
         self.at = AppTest.from_file(str(common.ROOT / "bench" / "bare_charts_app.py"),
                                     default_timeout=TIMEOUT)
         _ok(self.at.run(), "bare charts")
@@ -351,8 +416,8 @@ class BareCharts:
         assert self.at is not None
         self.at.button[0].click()
         t = _timed(self.at.run)
-        if len(self.at.get("plotly_chart")) != 5:
-            raise RuntimeError("the reference page did not draw five charts")
+        if len(self.at.get("plotly_chart")) != self.count:
+            raise RuntimeError(f"the reference page did not draw {self.count} charts")
         _ok(self.at.button[0].click().run(), "hide the charts")  # not timed
         return t
 
@@ -371,14 +436,17 @@ def scenarios(store) -> tuple[list[Scenario], list[Scenario]]:
                  app.welcome_open),
         Scenario("setup_submit", "set-up, “That's us”", "rerun", app.setup_setup,
                  app.setup_submit),
-        Scenario("safety_slider", "safety map, slider", "rerun", app.slider_setup,
-                 app.slider_change),
-        Scenario("safety_next", "safety map, “Save and go on”", "rerun", app.next_setup,
+        Scenario("safety_dot", "safety map, a dot on a scale", "rerun", app.dot_setup,
+                 app.dot_choose),
+        Scenario("safety_next", "safety map, “Go on”", "rerun", app.next_setup,
                  app.next_click),
-        Scenario("safety_seal", "safety map, seal", "rerun", app.seal_setup, app.seal_click),
-        Scenario("reveal_open", "reveal, B's “I'm ready”", "rerun", app.reveal_setup,
+        Scenario("safety_seal", "safety map, “Seal my answers”", "rerun", app.seal_setup,
+                 app.seal_click),
+        Scenario("reveal_open", "B's “I'm ready”: the reveal", "rerun", app.reveal_setup,
                  app.reveal_open),
-        Scenario("bare_five_charts", "(bare page + the reveal's charts)", "rerun",
+        Scenario("full_picture", "“See the full picture”", "rerun", app.full_setup,
+                 app.full_open),
+        Scenario("bare_five_charts", "(bare page + the five charts)", "rerun",
                  charts.setup, charts.show),
         Scenario("dialogue_step", "dialogue, next step", "rerun", app.dialogue_setup,
                  app.dialogue_step),

@@ -29,6 +29,8 @@ from tests.e2e.conftest import CHROMIUM_ARGS, IDLE, WS_HOOK
 
 TIMEOUT = 20_000
 SAFETY = "What makes you feel safe?"
+REVEAL = "What makes you feel safe — together"
+FULL = "See the full picture — all the charts"
 
 # Arm before an input. t0 = the input event's own timestamp (pointerdown / keydown,
 # captured before the app sees it); t1 = the first animation frame after the run it
@@ -72,11 +74,12 @@ _ARM = """([sel, count, until]) => {
   window.__sbsCheck = check;
   const obs = new MutationObserver(check);
   window.__benchObs = obs;
-  // Plotly marks its chart by adding a class, hence 'class' when a selector is awaited.
+  // Plotly marks its chart by adding a class, hence 'class' when a selector is awaited;
+  // characterData: a text drawn again in place (the bare page's count) is a change too.
   obs.observe(app, {attributes: true,
                     attributeFilter: sel ? ['data-test-script-state', 'class']
                                          : ['data-test-script-state'],
-                    childList: true, subtree: true});
+                    childList: true, characterData: true, subtree: true});
   const start = (e) => { if (st.t0 === null) { st.t0 = e.timeStamp; check(); } };
   document.addEventListener('pointerdown', start, {capture: true, once: true});
   document.addEventListener('keydown', start, {capture: true, once: true});
@@ -113,8 +116,9 @@ def timed(page: Page, action, *, selector: str | None = None, count: int = 0,
 
 
 def _button_shown(text: str) -> str:
-    return ("[...document.querySelectorAll('button')].some(b => b.innerText.trim() === "
-            + json.dumps(text) + ")")
+    """A button whose label is ``text`` (its words; an icon's glyph name is beside them)."""
+    return ("[...document.querySelectorAll('button [data-testid=stMarkdownContainer]')]"
+            ".some(b => b.innerText.trim() === " + json.dumps(text) + ")")
 
 
 def _heading_shown(start: str) -> str:
@@ -122,16 +126,18 @@ def _heading_shown(start: str) -> str:
             "h.innerText.trim().startsWith(" + json.dumps(start) + "))")
 
 
+def _text_shown(text: str) -> str:
+    return ("document.querySelector(\"[data-testid='stMain']\").textContent.includes("
+            + json.dumps(text) + ")")
+
+
+def _present(selector: str) -> str:
+    return "document.querySelector(" + json.dumps(selector) + ") !== null"
+
+
 def after_rerun(page: Page, action) -> None:
     """An untimed step: do it, wait for its rerun (same observer)."""
     timed(page, action)
-
-
-def slider_key(page: Page, index: int, right: bool) -> None:
-    """Move a slider one step with the keyboard (focus first, as in tests/e2e)."""
-    thumb = page.get_by_role("slider").nth(index)
-    thumb.focus()
-    thumb.press("ArrowRight" if right else "ArrowLeft")
 
 
 class Guard:
@@ -208,18 +214,20 @@ def cold_start(browser: Browser, script: Path, data_dir: Path, title: str) -> tu
 
 
 class BareClicks:
+    """The bare click every couple click is compared with: "Press me" on the bare page."""
+
     def __init__(self, browser: Browser, server) -> None:
         self.page = browser.page(server.url, shared=True)
         self.page.goto(server.url + "/")
         wait_idle(self.page)
-        self.flip = False
-
-    def slider(self) -> dict:
-        self.flip = not self.flip
-        return timed(self.page, lambda: slider_key(self.page, 0, self.flip))
 
     def button(self) -> dict:
-        return timed(self.page, self.page.get_by_role("button", name="Press me").click)
+        """Checked: the count under the button goes up by one."""
+        wait_idle(self.page)
+        shown = re.search(r"pressed (\d+) times", self.page.inner_text("[data-testid='stMain']"))
+        presses = int(shown.group(1)) + 1 if shown else 1
+        return timed(self.page, self.page.get_by_role("button", name="Press me").click,
+                     until=_text_shown(f"pressed {presses} times"))
 
 
 class BareCharts:
@@ -229,18 +237,19 @@ class BareCharts:
     SCRIPT = common.ROOT / "bench" / "bare_charts_app.py"
 
     def __init__(self, browser: Browser, server, store) -> None:
-        common.write_reveal_figures(store, server.data_dir / "figures")
+        self.count = common.write_reveal_figures(store, server.data_dir / "figures")
         self.page = browser.page(server.url, shared=True)
         self.page.goto(server.url + "/")
         wait_idle(self.page)
 
     def show(self) -> dict:
-        """Press: timed until the five charts are drawn (so its ``screen`` compares with
-        the reveal's "with charts drawn"); press again to hide them (not timed)."""
+        """Press: timed until the charts are drawn (so its ``screen`` compares with the
+        full picture's); press again to hide them (not timed)."""
         button = self.page.get_by_role("button", name="Press me")
-        got = timed(self.page, button.click, selector=".js-plotly-plot", count=5)
+        got = timed(self.page, button.click, selector=".js-plotly-plot", count=self.count)
         after_rerun(self.page, button.click)
-        return {"screen": got["drawn"], "message": got["message"]}
+        expect(self.page.locator(".js-plotly-plot")).to_have_count(0)
+        return {"screen": got["drawn"], "message": got["message"], "rerun": got["screen"]}
 
 
 class StudioClicks:
@@ -250,7 +259,6 @@ class StudioClicks:
         self.browser, self.server, self.store = browser, server, store
         self.spec = common.safety_spec()
         self.pages: dict[str, Page] = {}
-        self.flip = False
         self.dialogue_events = 0
         self.sealer = None
         self.revealer = None
@@ -274,26 +282,71 @@ class StudioClicks:
         expect(page.get_by_role("heading", name=re.compile("Pass the laptop to"))).to_be_visible()
         after_rerun(page, page.get_by_role("button", name="I'm ").first.click)
 
-    def slider_setup(self) -> None:
+    def _scale_keys(self, section: str) -> list[str]:
+        from studio.safety_map import section_scales
+
+        return [sc.key for sc in section_scales(self.spec, section)]
+
+    def dot_setup(self) -> None:
+        from studio import safety_flow as flow
+
         couple = common.new_couple(self.store)
-        common.safety_run(self.store, couple, self.spec, "turn_a", 1)
-        page = self._open("slider", couple.token, SAFETY)
+        self.dot_run = common.safety_run(self.store, couple, self.spec, "turn_a", "scales-1")
+        self.dot_couple = couple.id
+        self.dot_item = flow.scale_item(self._scale_keys("scales-1")[0])
+        page = self._open("dot", couple.token, SAFETY)
         self._curtain(page)
         expect(page.get_by_role("heading", name="Where you stand")).to_be_visible()
+        expect(page.get_by_role("radiogroup").first).to_be_visible()
+        self.dot_choice = 0
 
-    def slider(self) -> dict:
-        page = self.pages["slider"]
-        self.flip = not self.flip
-        return timed(page, lambda: slider_key(page, 0, self.flip))
+    def dot(self) -> dict:
+        """A dot on the first scale's "You" row, by mouse (the second and the fourth dot
+        in turns); the card saves it and redraws itself. Checked in the store."""
+        from studio import safety_service as svc
+        from studio.safety_map import POINTS
+
+        page = self.pages["dot"]
+        self.dot_choice = 3 if self.dot_choice == 1 else 1
+        i = self.dot_choice
+        row = page.get_by_role("radiogroup").first
+        option = row.locator("[data-testid='stRadioOption']").nth(i)
+        got = timed(page, option.click, until=(
+            "document.querySelectorAll('[role=radiogroup]')[0]"
+            f".querySelectorAll('input[type=radio]')[{i}].checked"))
+        run = svc.reload(self.store, self.dot_couple, self.dot_run.id)
+        if svc.own_answers(self.store, run, "a").get(self.dot_item) != (POINTS[i], False):
+            raise RuntimeError("choosing a dot did not save it")
+        return got
+
+    def go_on_setup(self) -> None:
+        couple = common.new_couple(self.store)
+        common.safety_run(self.store, couple, self.spec, "turn_a", "scales-1")
+        page = self._open("go_on", couple.token, SAFETY)
+        self._curtain(page)
+        expect(page.get_by_role("radiogroup").first).to_be_visible()
+        self.first_card = {part: ".st-key-smq_" + self._scale_keys(part)[0]
+                           for part in ("scales-1", "scales-2")}
+
+    def go_on(self) -> dict:
+        """"Go on" from the first page of scales to the second (five new cards); "Back"
+        afterwards, not timed."""
+        page = self.pages["go_on"]
+        got = timed(page, page.get_by_role("button", name="Go on", exact=True).click,
+                    until=_present(self.first_card["scales-2"]))
+        expect(page.locator(self.first_card["scales-2"])).to_be_visible()
+        timed(page, page.get_by_role("button", name="Back", exact=True).click,
+              until=_present(self.first_card["scales-1"]))
+        return got
 
     def seal(self) -> dict:
         """"Seal my answers" on a new round of one couple (the page follows the newest)."""
         if self.sealer is None:
             self.sealer = common.new_couple(self.store)
-            common.safety_run(self.store, self.sealer, self.spec, "turn_a", 4)
+            common.safety_run(self.store, self.sealer, self.spec, "turn_a", "review")
             page = self._open("seal", self.sealer.token, SAFETY)
         else:
-            common.safety_run(self.store, self.sealer, self.spec, "turn_a", 4)
+            common.safety_run(self.store, self.sealer, self.spec, "turn_a", "review")
             page = self.pages["seal"]
             after_rerun(page, page.get_by_role("link", name=SAFETY, exact=True).click)
         self._curtain(page)
@@ -302,12 +355,12 @@ class StudioClicks:
         return timed(page, button.click, until=_heading_shown("Pass the laptop to"))
 
     def reveal(self) -> dict:
-        """B's "I'm ready" opens the reveal (and, ``drawn``, its five charts are drawn).
+        """B's "I'm ready" opens the reveal's first screen (words, where they meet, one
+        difference, surprises; no charts).
 
         One couple, one tab: before each sample their rounds are cleared from the
         bench's data file and a new one waits at "ready?", so the page stays the same
-        size (no "earlier rounds") and needs no reload. The first sample, dropped as
-        warm-up, also loads Plotly into the tab.
+        size (no "earlier rounds") and needs no reload.
         """
         if self.revealer is None:
             self.revealer = common.new_couple(self.store)
@@ -320,11 +373,34 @@ class StudioClicks:
             after_rerun(page, page.get_by_role("link", name=SAFETY, exact=True).click)
         button = page.get_by_role("button", name="I'm ready to see it together")
         expect(button).to_be_visible()
-        got = timed(page, button.click, selector=".js-plotly-plot", count=5,
-                    until=_heading_shown("What makes you feel safe — together"))
-        expect(page.get_by_role("heading", name="What makes you feel safe — together")
-               ).to_be_visible()
+        got = timed(page, button.click, until=_heading_shown(REVEAL))
+        expect(page.get_by_role("heading", name=REVEAL)).to_be_visible()
+        expect(page.get_by_role("button", name=FULL)).to_be_visible()
+        expect(page.locator(".js-plotly-plot")).to_have_count(0)
         return got
+
+    def full_setup(self) -> None:
+        from studio import safety_service as svc
+
+        couple = common.new_couple(self.store)
+        run = common.safety_run(self.store, couple, self.spec, "reveal")
+        rv = svc.reveal(self.store, self.spec, run).reveal
+        self.full_count = len(common.reveal_figures(self.spec, rv, couple))
+        page = self._open("full", couple.token, SAFETY)
+        expect(page.get_by_role("button", name=FULL)).to_be_visible()
+
+    def full(self) -> dict:
+        """"See the full picture — all the charts": timed until every chart is drawn
+        (``screen``), as the reference; "Hide the full picture" afterwards, not timed.
+        The first sample in the tab also loads Plotly's bundle (the warm-up round)."""
+        page = self.pages["full"]
+        got = timed(page, page.get_by_role("button", name=FULL).click,
+                    selector=".js-plotly-plot", count=self.full_count,
+                    until=_button_shown("Hide the full picture"))
+        expect(page.locator(".js-plotly-plot")).to_have_count(self.full_count)
+        after_rerun(page, page.get_by_role("button", name="Hide the full picture").click)
+        expect(page.locator(".js-plotly-plot")).to_have_count(0)
+        return {"screen": got["drawn"], "message": got["message"], "rerun": got["screen"]}
 
     _STEPS = ("Not quite", "I've said it back")
 

@@ -141,21 +141,46 @@ def safety_spec():
     return load_catalog().get("safety_map")
 
 
-def _answer_all(store, spec, run, p: str, shift: int):
+def _dots(i: int) -> tuple[int, int]:
+    """Where A and B stand on scale ``i`` (an index into the five dots): the same on
+    some scales, a dot apart on others, far apart on the rest, as couples do."""
+    a = (i * 3 + 1) % 5
+    b = a if i % 3 == 0 else min(a + 1, 4) if i % 3 == 1 else 4 - a
+    return a, b
+
+
+def _answer_all(store, spec, run, p: str, before: str | None = None):
+    """Partner ``p`` answers as a couple would: a sentence, one of the five dots on
+    every scale shown by default (own place, and a guess that is sometimes right), the
+    top needs; the optional scales are left alone. ``before``: only the parts of the
+    turn before that one."""
     from studio import safety_flow as flow
     from studio import safety_service as svc
+    from studio.safety_map import POINTS, section_scales, turn_sections
 
-    svc.save_text(store, spec, run, p, f"Time together and calm evenings ({p})")
-    for i, s in enumerate(spec.scales):
-        svc.save_position(store, run, p, flow.scale_item(s.key), (i * 3 + shift) % 11)
-        svc.save_position(store, run, p, flow.guess_item(s.key), (i * 5 + shift) % 11)
-    svc.save_needs(store, spec, run, p, [n.key for n in spec.needs[: spec.max_needs]])
+    parts = [s for s in turn_sections(spec) if s != "more"]
+    done = parts if before is None else parts[: parts.index(before)]
+    n = len(POINTS)
+    for section in done:
+        if section == "words":
+            svc.save_text(store, spec, run, p, f"Time together and calm evenings ({p})")
+        elif section == "needs":
+            first = 0 if p == "a" else 1  # one need in common
+            svc.save_needs(store, spec, run, p,
+                           [x.key for x in spec.needs[first : first + spec.max_needs]])
+        for s in section_scales(spec, section):
+            i = spec.scales.index(s)
+            own, other = _dots(i) if p == "a" else _dots(i)[::-1]
+            guess = other if i % 2 else (other + 2) % n  # right on every other scale
+            svc.save_position(store, run, p, flow.scale_item(s.key), POINTS[own])
+            svc.save_position(store, run, p, flow.guess_item(s.key), POINTS[guess])
 
 
-def safety_run(store, couple, spec, upto: str, section: int = 0):
+def safety_run(store, couple, spec, upto: str, section: str = "words"):
     """A safety-map round prepared up to ``upto``:
 
-    - "turn_a": partner A answering, at ``section`` (answers given before it);
+    - "turn_a": partner A answering, at the part named ``section`` ("words",
+      "scales-1", …, "needs", "review"), the parts before it answered;
     - "confirm_one_ready": both sealed, A said "ready" (B's press opens the reveal);
     - "reveal": both ready, the reveal open.
     """
@@ -163,12 +188,11 @@ def safety_run(store, couple, spec, upto: str, section: int = 0):
 
     run = svc.start_run(store, couple.id)
     if upto == "turn_a":
-        if section >= 4:
-            _answer_all(store, spec, run, "a", 2)
+        _answer_all(store, spec, run, "a", before=section)
         return svc.go_to_section(store, run, "a", section)
-    _answer_all(store, spec, run, "a", 2)
+    _answer_all(store, spec, run, "a")
     run = svc.seal(store, run, "a")
-    _answer_all(store, spec, run, "b", 7)
+    _answer_all(store, spec, run, "b")
     run = svc.seal(store, run, "b")
     run = svc.confirm_ready(store, run, "a")
     if upto == "reveal":
@@ -194,27 +218,47 @@ def dialogue(store, couple):
                       topic="How our Sunday evenings go", now=time.time())
 
 
-def write_reveal_figures(store, folder: Path) -> None:
-    """The reveal's five figures for a revealed couple, built as the page builds them,
-    as JSON files for ``bench/bare_charts_app.py`` (the reference for the reveal)."""
+def reveal_figures(spec, rv, couple) -> list[tuple[str, object]]:
+    """The full picture's charts, in its order, built by the same calls as
+    ``studio.ui.safety_view._full_picture`` (keep the two in step: the AppTest part
+    checks that the page draws exactly these figures)."""
+    from studio import charts
+    from studio.ui import safety_view
+
+    styles = safety_view._styles(couple)
+    figures = [("positions", charts.positions_figure(rv, styles))]
+    if any(r.compared for r in rv.rows):
+        figures.append(("gaps", charts.gaps_figure(rv, spec)))
+    figures.append(("map", charts.map_figure(rv, styles)))
+    for guesser, answerer, rows in (("a", "b", rv.a_guesses), ("b", "a", rv.b_guesses)):
+        figures.append((f"guess_{guesser}", charts.guesses_figure(
+            rows, styles[guesser], styles[answerer], spec=spec)))
+    return figures
+
+
+def figure_dicts(figures) -> list[dict]:
+    """Figures as the JSON the browser gets (what ``st.plotly_chart`` sends), parsed."""
+    import json
+
     import plotly.io as pio
 
-    from studio import charts
+    return [json.loads(pio.to_json(fig, validate=False)) for _, fig in figures]
+
+
+def write_reveal_figures(store, folder: Path) -> int:
+    """The full picture's figures for a revealed couple, built as the page builds them,
+    as JSON files for ``bench/bare_charts_app.py`` (the reference for the full
+    picture); returns how many."""
+    import plotly.io as pio
+
     from studio import safety_service as svc
-    from studio.ui import safety_view
 
     spec = safety_spec()
     couple = new_couple(store)
     run = safety_run(store, couple, spec, "reveal")
     rv = svc.reveal(store, spec, run).reveal
-    styles = safety_view._styles(couple)
-    figures = {
-        "1_positions": charts.positions_figure(rv, styles),
-        "2_gaps": charts.gaps_figure(rv, spec),
-        "3_map": charts.map_figure(rv, styles),
-        "4_guesses_a": charts.guesses_figure(rv.a_guesses, styles["a"], styles["b"], "a"),
-        "5_guesses_b": charts.guesses_figure(rv.b_guesses, styles["b"], styles["a"], "b"),
-    }
+    figures = reveal_figures(spec, rv, couple)
     folder.mkdir(parents=True, exist_ok=True)
-    for name, fig in figures.items():
-        (folder / f"{name}.json").write_text(pio.to_json(fig, validate=False))
+    for i, (name, fig) in enumerate(figures):
+        (folder / f"{i + 1}_{name}.json").write_text(pio.to_json(fig, validate=False))
+    return len(figures)
