@@ -208,6 +208,21 @@ pending_scrubs = Table(
     Column("requested_at", Float, nullable=False),
 )
 
+# Version 6: a partner's optional private PIN, kept only as a slow salted hash
+# (studio.pins), with the wrong tries and the pause they started. Never exported;
+# "Forget us" takes it with the couple (cascade).
+partner_pins = Table(
+    "partner_pins",
+    metadata,
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False),
+    Column("partner", String(1), nullable=False),
+    Column("pin_hash", String(200), nullable=False),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("locked_until", Float, nullable=True),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("couple_id", "partner", name="uq_pin"),
+)
+
 # Forward migrations: version -> tables it adds. Each runs once, in order.
 MIGRATIONS: list[tuple[int, list[Table]]] = [
     (1, [couples]),
@@ -215,11 +230,12 @@ MIGRATIONS: list[tuple[int, list[Table]]] = [
     (3, [dialogues, dialogue_notes, dialogue_ratings]),
     (4, [rooms, room_members, room_shares, join_attempts]),
     (5, [pending_scrubs]),
+    (6, [partner_pins]),
 ]
 # The tables that hold a couple's words (cleaned after a delete on servers too).
 WORD_TABLES: tuple[Table, ...] = (
     couples, safety_runs, safety_answers, topics, dialogues, dialogue_notes,
-    dialogue_ratings, rooms, room_members, room_shares, join_attempts,
+    dialogue_ratings, rooms, room_members, room_shares, join_attempts, partner_pins,
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -1036,6 +1052,106 @@ class Store:
                 )
             ).mappings().first()
         return None if row is None else dict(row)
+
+    # -- private PINs ---------------------------------------------------------------------
+    # A partner's optional PIN (migration 6), kept as a hash made by studio.pins. No method
+    # returns the hash; a check and its count of wrong tries are one transaction, so a
+    # reload or a second tab can't reset the pause.
+
+    def _pin_where(self, couple_id: int, partner: str) -> tuple[Any, Any]:
+        return partner_pins.c.couple_id == couple_id, partner_pins.c.partner == partner
+
+    def pin_attempts(self, couple_id: int, partner: str) -> Any:
+        """``pins.Attempts`` of the partner's PIN, or None when they have no PIN."""
+        from studio import pins
+
+        with self.read() as conn:
+            row = conn.execute(
+                select(partner_pins.c.failed, partner_pins.c.locked_until)
+                .where(*self._pin_where(couple_id, partner))
+            ).first()
+        return None if row is None else pins.Attempts(int(row[0] or 0), row[1])
+
+    def has_pin(self, couple_id: int, partner: str) -> bool:
+        return self.pin_attempts(couple_id, partner) is not None
+
+    def set_pin(self, couple_id: int, partner: str, pin_hash: str,
+                now: float | None = None) -> None:
+        """Keep (or replace) the partner's PIN hash; wrong tries start again at 0."""
+        if partner not in ("a", "b") or not pin_hash.startswith("scrypt$"):
+            raise ValueError("a partner and a hash from studio.pins")
+        now = time.time() if now is None else now
+        with self.write() as conn:
+            changed = conn.execute(
+                update(partner_pins).where(*self._pin_where(couple_id, partner))
+                .values(pin_hash=pin_hash, failed=0, locked_until=None, created_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(insert(partner_pins).values(
+                    couple_id=couple_id, partner=partner, pin_hash=pin_hash, failed=0,
+                    locked_until=None, created_at=now))
+
+    def remove_pin(self, couple_id: int, partner: str) -> None:
+        """Take the PIN away (the partner opened their turn with it, then chose to)."""
+        with self.write() as conn:
+            conn.execute(delete(partner_pins).where(*self._pin_where(couple_id, partner)))
+
+    def try_pin(self, couple_id: int, partner: str, pin: str | None, now: float) -> Any:
+        """One try at the partner's hand-over: a ``pins.Check``, or None when they have
+        no PIN. The pause, the check and the new count of wrong tries in one transaction."""
+        from studio import pins
+
+        with self.write() as conn:
+            row = conn.execute(
+                select(partner_pins.c.pin_hash, partner_pins.c.failed,
+                       partner_pins.c.locked_until)
+                .where(*self._pin_where(couple_id, partner)).with_for_update()
+            ).first()
+            if row is None:
+                return None
+            before = pins.Attempts(int(row[1] or 0), row[2])
+            result, after = pins.check(row[0], before, pin, now)
+            if after != before:
+                conn.execute(
+                    update(partner_pins).where(*self._pin_where(couple_id, partner))
+                    .values(failed=after.failed, locked_until=after.locked_until)
+                )
+        return result
+
+    def forget_pin(self, couple_id: int, partner: str, now: float | None = None) -> int:
+        """A forgotten PIN: take it away *and* the partner's answers in every safety-map
+        round not yet looked at together, so removing it can't open anything of theirs.
+        Their turn of such a round starts again (``pins.fresh_turn``); revealed rounds are
+        untouched. One transaction; then the file is scrubbed as after "Forget us".
+        Returns how many rounds were started again."""
+        from studio import pins
+
+        now = time.time() if now is None else now
+        reset = 0
+        with self.write() as conn:
+            conn.execute(delete(partner_pins).where(*self._pin_where(couple_id, partner)))
+            runs = conn.execute(
+                select(safety_runs.c.id, safety_runs.c.state)
+                .where(safety_runs.c.couple_id == couple_id).with_for_update()
+            ).all()
+            for run_id, raw in runs:
+                state = _json_or_none(raw)
+                readable = isinstance(state, dict)
+                if readable and state.get("revealed_at") is not None:
+                    continue  # looked at together: stays as it is
+                conn.execute(delete(safety_answers).where(
+                    safety_answers.c.run_id == run_id, safety_answers.c.partner == partner))
+                if readable:
+                    conn.execute(
+                        update(safety_runs).where(safety_runs.c.id == run_id)
+                        .values(state=_dumps(pins.fresh_turn(state, partner)), updated_at=now)
+                    )
+                reset += 1
+            if reset:
+                conn.execute(insert(pending_scrubs).values(requested_at=now))
+        if reset:
+            self.scrub()
+        return reset
 
     def health(self) -> None:
         """Raise StoreUnavailable when the database cannot be read right now."""
