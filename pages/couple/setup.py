@@ -81,7 +81,7 @@ if couple.stage in ("safety_a", "safety_b"):
     p = couple.stage[-1]
     layout.where("safety_notes")
     if curtain.curtain(couple, p, key=f"setup_safety_{p}",
-                       purpose="A short note that each of you reads alone."):
+                       purpose="A short note that each of you reads alone.", offer_pin=False):
         st.title("Just for you, " + label(couple, p))
         st.write(
             "These exercises are made for couples where **both of you feel safe with each "
@@ -93,7 +93,7 @@ if couple.stage in ("safety_a", "safety_b"):
             "exercise can fix, and it isn't your fault. The help page works offline and "
             "nothing on it is recorded."
         )
-        st.caption("Nothing you choose on this screen is saved.")
+        st.caption("Nothing you choose about this note is saved.")
         c1, c2 = st.columns(2)
         with c1:
             st.button("I feel safe to go on", type="primary", key=f"safety_ok_{p}",
@@ -103,6 +103,8 @@ if couple.stage in ("safety_a", "safety_b"):
                 context.go("resources")
         st.page_link(context.PAGES["welcome"], label="Leave quietly (back to the start page)",
                      icon=":material/logout:")
+        # Their first private screen: a PIN, if they like (never required).
+        curtain.pin_offer(couple, p, key=f"setup_safety_{p}")
     st.stop()
 
 # Set up and ready.
