@@ -3,7 +3,7 @@
 import streamlit as st
 
 from studio import couple as partners
-from studio.ui import context, curtain, layout
+from studio.ui import context, curtain, layout, room_banner
 from studio.ui.partner import chips_row, label
 
 store = context.store()
@@ -68,8 +68,9 @@ if couple is None:
 def _safe_to_go_on(couple_id: int, p: str) -> None:
     curtain.close(f"setup_safety_{p}")
     store.update_couple(couple_id, stage="safety_b" if p == "a" else "ready")
-    if p == "b":
+    if p == "b" and room_banner.pending_code() is None:
         # Straight on to the first exercise: its first screen is the hand-over to A.
+        # (A couple joining a workshop stays here: the page offers their room's code.)
         st.session_state["setup_go_first"] = True
 
 

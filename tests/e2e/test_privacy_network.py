@@ -33,6 +33,15 @@ async def _try(url: str, origin: str) -> str:
         return str(exc.response.status_code)
 
 
+def _run(coro):
+    """asyncio.run in a thread of its own: Playwright's sync API keeps an event loop
+    running in the test thread once a browser test has run in this session."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @pytest.fixture
 def netserver(tmp_path):
     srv = start_server(tmp_path / "net")
@@ -43,10 +52,10 @@ def netserver(tmp_path):
 def test_a_websocket_from_another_origin_is_refused_and_nothing_is_looked_up(netserver):
     before = outbound_attempts()
     ws_url = netserver.url.replace("http://", "ws://") + "/_stcore/stream"
-    own = asyncio.run(_try(ws_url, netserver.url))
+    own = _run(_try(ws_url, netserver.url))
     assert own == "accepted"  # the page's own origin works: the check can tell them apart
     for origin in FOREIGN:
-        got = asyncio.run(_try(ws_url, origin))
+        got = _run(_try(ws_url, origin))
         assert got == "403", f"{origin}: {got}"
     assert outbound_attempts() == before, outbound_attempts()
     assert "Did not auto detect external IP" not in netserver.log.read_text()
