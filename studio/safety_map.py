@@ -715,6 +715,16 @@ def position_words(scale: Scale, value: int | None) -> str | None:
     }[point]
 
 
+def lean_words(scale: Scale, mean: float) -> str:
+    """Where two close answers sit together, in words: 'you both lean toward “…”'."""
+    left, right = (_lower_first(w) for w in scale.poles)
+    if mean < POSITION_MAX / 2:
+        return "you both lean toward “" + left + "”"
+    if mean > POSITION_MAX / 2:
+        return "you both lean toward “" + right + "”"
+    return "you're both in the middle"
+
+
 def _lower_first(words: str) -> str:
     """'Most time together' -> 'most time together' (but 'TV time' stays as it is)."""
     if len(words) > 1 and words[0].isupper() and not words[1].isupper():

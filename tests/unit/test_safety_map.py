@@ -660,3 +660,12 @@ def test_poles_fall_back_to_the_statements_shortened():
 
 def _real_spec() -> SafetyMapSpec:
     return parse_file(EXERCISES_DIR / "safety_map.toml")
+
+
+def test_lean_words_say_where_two_close_answers_sit():
+    from studio.safety_map import lean_words
+
+    s = _real_spec().scale("affection")
+    assert lean_words(s, 1) == "you both lean toward “lots of touch”"
+    assert lean_words(s, 9) == "you both lean toward “touch now and then”"
+    assert lean_words(s, 5) == "you're both in the middle"
