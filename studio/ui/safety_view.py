@@ -81,16 +81,12 @@ def _sections(spec: SafetyMapSpec, current: str) -> list[str]:
     return [s for s in turn_sections(spec) if s != "more" or current == "more"]
 
 
-def _title(spec: SafetyMapSpec, couple: Couple, section: str) -> str:
-    if section == "words":
-        return "In your own words"
-    if section == "needs":
-        return "What you need most"
-    if section == "review":
-        return "Look over and seal"
-    if section == "more":
-        return "A few more, if you like"
-    return "Where you stand"
+_TITLES = {"words": "In your own words", "needs": "What you need most",
+           "review": "Look over and seal", "more": "A few more, if you like"}
+
+
+def _title(section: str) -> str:
+    return _TITLES.get(section, "Where you stand")  # every scales-N page
 
 
 def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str,
@@ -118,9 +114,9 @@ def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str
     if section not in parts:  # a part this file no longer has: start of the turn
         section = "words"
     n = parts.index(section)
-    st.header(_title(spec, couple, section), anchor=False)
+    st.header(_title(section), anchor=False)
     st.progress(n / (len(parts) - 1),
-                text=f"{plain_name(couple, p)} · part {n + 1} of {len(parts)}")
+                text=f"Your turn, {label(couple, p)} · part {n + 1} of {len(parts)}")
     if section == "words":
         _words(store, spec, couple, run, p, stored, parts)
     elif section == "needs":
@@ -129,10 +125,6 @@ def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str
         _review(store, spec, couple, run, p, stored, parts)
     else:
         _scales(store, spec, couple, run, p, stored, parts, section)
-
-
-def plain_name(couple: Couple, p: str) -> str:
-    return "Your turn, " + label(couple, p)
 
 
 def _actions(store: Store, run: svc.Run, p: str, parts: list[str], section: str, *,
