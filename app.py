@@ -44,14 +44,17 @@ def _pages() -> tuple[list, list]:
             st.Page(P["workshop"], title="Run a workshop", icon=":material/co_present:",
                     url_path="workshop"),
         ],
+        # Opened by its own link from the presenter view; never in the sidebar.
+        [st.Page(P["room_screen"], title="Room screen", icon=":material/tv:",
+                 url_path="room-screen")],
     )
 
 
 if "_sbs_pages" not in st.session_state:
     st.session_state["_sbs_pages"] = _pages()
-couple_pages, facilitator_pages = st.session_state["_sbs_pages"]
+couple_pages, facilitator_pages, screen_pages = st.session_state["_sbs_pages"]
 page = st.navigation(
-    {"For the two of you": couple_pages, "For facilitators": facilitator_pages},
+    {"For the two of you": couple_pages, "For facilitators": facilitator_pages + screen_pages},
     position="hidden",
 )
 
@@ -100,8 +103,9 @@ def sidebar() -> None:
         st.caption("Not therapy. Everything stays on this computer.")
 
 
+room_screen = page.url_path == "room-screen"  # the projector's own page: no sidebar
 curtain.page_changed(page.url_path)  # a private turn on another page starts at its hand-over
-if not projector:
+if not projector and not room_screen:
     sidebar()
 
 if store_problem is not None and page.url_path != "resources":
@@ -113,7 +117,9 @@ on_break = (
     and page.url_path not in ("resources", "your-data")
     and page.title not in ("Run a workshop",)
 )
-if on_break:
+if room_screen:
+    page.run()  # no couple, no banner, no way out to draw: the screen only follows
+elif on_break:
     layout.break_screen(couple)
 elif projector and room_banner.private_page(page.url_path):
     room_banner.kept_off_projector()  # a couple's answers never go to a big screen

@@ -111,6 +111,60 @@ def previous_phase(script: RoomScript, key: str) -> str | None:
     return script.phases[i - 1].key if i > 0 else None
 
 
+# ----------------------------------------------------------------- who is done with what
+
+
+@dataclass(frozen=True, slots=True)
+class CoupleProgress:
+    """What one couple of a room has done, as far as counting needs (no names, no words):
+    both partners sealed their safety map, they looked at it together, how many dialogue
+    rounds they finished, and the phases they said they were done with."""
+
+    sealed: bool = False
+    revealed: bool = False
+    rounds: int = 0
+    said_done: frozenset[str] = frozenset()
+
+
+def phase_done(script: RoomScript, key: str, progress: CoupleProgress) -> bool:
+    """Has this couple done the work of the phase ``key`` (or said they're done)?
+
+    By the phase's ``couple_view``: ``safety_map`` — both partners sealed; ``reveal`` —
+    they looked together; ``dialogue`` — the n-th dialogue phase of the script needs n
+    finished rounds. ``welcome``, ``break`` and ``close`` have no work to check: only
+    "We're done with this part" counts there.
+    """
+    if key in progress.said_done:
+        return True
+    try:
+        phase = script.phase(key)
+    except KeyError:
+        return False
+    view = phase.couple_view
+    if view == "safety_map":
+        return progress.sealed or progress.revealed
+    if view == "reveal":
+        return progress.revealed
+    if view == "dialogue":
+        nth = sum(1 for p in script.phases[: phase_index(script, key) + 1]
+                  if p.couple_view == "dialogue")
+        return progress.rounds >= nth
+    return False
+
+
+def done_counts(script: RoomScript | None, progress: Iterable[CoupleProgress]) -> dict[str, int]:
+    """Phase key -> couples done with it (without a script: only what couples said)."""
+    out: dict[str, int] = {}
+    for p in progress:
+        keys = script.phase_keys if script is not None else tuple(p.said_done)
+        for key in keys:
+            if (script is None and key in p.said_done) or (
+                script is not None and phase_done(script, key, p)
+            ):
+                out[key] = out.get(key, 0) + 1
+    return out
+
+
 # ------------------------------------------------------------------ codes and secrets
 
 # No look-alikes: 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V are all left out. 23 symbols,
@@ -158,6 +212,17 @@ def normalize_join_code(text: object) -> str | None:
 def new_secret() -> str:
     """An unguessable URL-safe token (256 bits) for a couple's or facilitator's link."""
     return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def screen_token(secret: str) -> str:
+    """The room screen's token, made from the facilitator's secret (HMAC-SHA256, 192
+    bits): the facilitator's page can always rebuild the screen link, and the screen
+    token says nothing about the secret. It lets a screen follow the room, nothing more."""
+    import base64
+    import hashlib
+
+    digest = hmac.new(secret.encode("utf-8"), b"side-by-side room screen", hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()[:24]).decode("ascii")
 
 
 def secrets_equal(a: str | None, b: str | None) -> bool:

@@ -310,6 +310,7 @@ def move_phase(
         state.id, target, now
     ):
         raise RoomClosed()
+    store.set_room_show_results(state.id, False, now)  # a new part: its script
     return _refresh(store, state)
 
 
@@ -334,9 +335,80 @@ def stop_timer(store: Store, secret: str | None) -> RoomState:
     return _refresh(store, state)
 
 
-def counts(store: Store, state: RoomState) -> RoomCounts:
+def _progress(row: Mapping[str, Any]) -> core.CoupleProgress:
+    """One member's progress from their flow states (seals, steps, rounds: no words)."""
+    from studio import dialogue, safety_flow
+
+    sealed = revealed = False
+    for raw in row.get("safety_states", ()):
+        try:
+            flow = safety_flow.FlowState.from_dict(json.loads(raw))
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+        sealed = sealed or (bool(flow.sealed.get("a")) and bool(flow.sealed.get("b")))
+        revealed = revealed or flow.revealed_at is not None
+    rounds = 0
+    for raw in row.get("dialogue_states", ()):
+        try:
+            talk = dialogue.DialogueState.from_dict(json.loads(raw))
+            rounds += sum(dialogue.turns(talk, time.time()).had.values())
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+    return core.CoupleProgress(sealed, revealed, rounds, frozenset(row.get("done_phases", ())))
+
+
+def counts(store: Store, state: RoomState, script: RoomScript | None = None) -> RoomCounts:
+    """Couples here, couples who shared, and per phase the couples done with it: who did
+    that phase's work (from their exercise's state, :func:`studio.room.phase_done`) or
+    said so. Counts only, never who."""
     raw = store.room_counts(state.id)
-    return RoomCounts(int(raw["joined"]), dict(raw["done"]), int(raw["shared"]))
+    if script is None:
+        return RoomCounts(int(raw["joined"]), dict(raw["done"]), int(raw["shared"]))
+    progress = [_progress(r) for r in store.room_member_progress(state.id)]
+    return RoomCounts(len(progress), core.done_counts(script, progress), int(raw["shared"]))
+
+
+# --------------------------------------------------------------------------- room screen
+# The projector's own link: ``/room-screen?screen=<token>``. The token is made from the
+# secret (studio.room.screen_token), the store keeps its hash, and it can only follow
+# the room: no action here takes it.
+
+
+def screen_token_of(store: Store, secret: str | None) -> str:
+    """The room screen's token for the facilitator's room (its row is made if missing)."""
+    state = require_facilitator(store, secret, open_only=False)
+    token = core.screen_token(secret or "")
+    store.ensure_room_screen(state.id, secret_hash(token), time.time())
+    return token
+
+
+def screen_room(store: Store, token: str | None) -> RoomState | None:
+    """The room this screen token follows, or None."""
+    if not isinstance(token, str) or not _SECRET_RE.match(token):
+        return None
+    return _state(store.room_by_screen_hash(secret_hash(token)))
+
+
+def showing_results(store: Store, room_id: int) -> bool:
+    """Does the room show its released results now? The room's state, not a tab's."""
+    return store.room_shows_results(room_id)
+
+
+def show_results(
+    store: Store, secret: str | None, scale_keys: Iterable[str], now: float | None = None
+) -> Release:
+    """"Show results": release new figures when the rules allow, and put the results
+    part on every screen of the room (it says so when there is nothing to show yet)."""
+    release = release_results(store, secret, scale_keys, now)
+    hide_results(store, secret, on=True)
+    return release
+
+
+def hide_results(store: Store, secret: str | None, *, on: bool = False) -> None:
+    """Back to the script on every screen of the room."""
+    state = require_facilitator(store, secret)
+    store.ensure_room_screen(state.id, secret_hash(core.screen_token(secret or "")), time.time())
+    store.set_room_show_results(state.id, on, time.time())
 
 
 def _shares(store: Store, room_id: int) -> list[CoupleShare]:

@@ -223,6 +223,18 @@ partner_pins = Table(
     UniqueConstraint("couple_id", "partner", name="uq_pin"),
 )
 
+# Version 7: a room's screen (the projector's own link) and whether it shows results.
+# The screen token only lets a screen follow the room; only its SHA-256 is kept. No
+# words here, and the row goes with its room (cascade).
+room_screens = Table(
+    "room_screens",
+    metadata,
+    Column("room_id", Integer, ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("show_results", Boolean, nullable=False, default=False),
+    Column("updated_at", Float, nullable=False),
+)
+
 # Forward migrations: version -> tables it adds. Each runs once, in order.
 MIGRATIONS: list[tuple[int, list[Table]]] = [
     (1, [couples]),
@@ -231,6 +243,7 @@ MIGRATIONS: list[tuple[int, list[Table]]] = [
     (4, [rooms, room_members, room_shares, join_attempts]),
     (5, [pending_scrubs]),
     (6, [partner_pins]),
+    (7, [room_screens]),
 ]
 # The tables that hold a couple's words (cleaned after a delete on servers too).
 WORD_TABLES: tuple[Table, ...] = (
@@ -1334,6 +1347,79 @@ class Store:
                 select(room_shares.c.share).where(room_shares.c.room_id == room_id)
             ).scalars().all()
         return [json.loads(r) for r in rows]
+
+    # -- room screens (migration 7) ------------------------------------------------------
+
+    def ensure_room_screen(self, room_id: int, token_hash: str, now: float) -> None:
+        """Give the room its screen (the hash of its screen token); again changes nothing."""
+        from sqlalchemy.exc import IntegrityError
+
+        with self.read() as conn:
+            known = conn.execute(
+                select(room_screens.c.room_id).where(room_screens.c.room_id == room_id)
+            ).first()
+        if known is not None:
+            return
+        try:
+            with self.write() as conn:
+                conn.execute(insert(room_screens).values(
+                    room_id=room_id, token_hash=token_hash, show_results=False, updated_at=now))
+        except IntegrityError:  # another tab made it a moment ago
+            pass
+
+    def room_by_screen_hash(self, token_hash: str) -> dict[str, Any] | None:
+        """The room whose screen token has this hash (room fields, never the secret)."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(*self._ROOM_COLUMNS)
+                .join(room_screens, room_screens.c.room_id == rooms.c.id)
+                .where(room_screens.c.token_hash == token_hash)
+            ).mappings().first()
+        return None if row is None else dict(row)
+
+    def room_shows_results(self, room_id: int) -> bool:
+        with self.read() as conn:
+            return bool(conn.execute(
+                select(room_screens.c.show_results).where(room_screens.c.room_id == room_id)
+            ).scalar())
+
+    def set_room_show_results(self, room_id: int, on: bool, now: float) -> bool:
+        """Show (or stop showing) released results on the room's screens; False if the
+        room has no screen row yet."""
+        with self.write() as conn:
+            return bool(conn.execute(
+                update(room_screens).where(room_screens.c.room_id == room_id)
+                .values(show_results=bool(on), updated_at=now)
+            ).rowcount)
+
+    def room_member_progress(self, room_id: int) -> list[dict[str, Any]]:
+        """For each member of the room, without ids or names: the phases they said they
+        finished, the state of their safety-map runs and of their dialogues (JSON of
+        flow states: seals, steps, rounds; never an answer or a note)."""
+        with self.read() as conn:
+            members = conn.execute(
+                select(room_members.c.couple_id, room_members.c.done_phases)
+                .where(room_members.c.room_id == room_id)
+            ).all()
+            ids = [m.couple_id for m in members]
+            runs: dict[int, list[str]] = {i: [] for i in ids}
+            talks: dict[int, list[str]] = {i: [] for i in ids}
+            if ids:
+                for cid, state in conn.execute(
+                    select(safety_runs.c.couple_id, safety_runs.c.state)
+                    .where(safety_runs.c.couple_id.in_(ids)).order_by(safety_runs.c.id)
+                ):
+                    runs[cid].append(state)
+                for cid, state in conn.execute(
+                    select(dialogues.c.couple_id, dialogues.c.state)
+                    .where(dialogues.c.couple_id.in_(ids)).order_by(dialogues.c.id)
+                ):
+                    talks[cid].append(state)
+        return [
+            {"done_phases": json.loads(m.done_phases), "safety_states": runs[m.couple_id],
+             "dialogue_states": talks[m.couple_id]}
+            for m in members
+        ]
 
     def record_join_failure(self, clients: list[str], now: float, forget_before: float) -> None:
         """Note one failed join for each key in ``clients``; drop notes older than

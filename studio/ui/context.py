@@ -33,6 +33,7 @@ PAGES: dict[str, str] = {
     "resources": "pages/couple/resources.py",
     "data": "pages/couple/data.py",
     "workshop": "pages/facilitator/workshop.py",
+    "room_screen": "pages/facilitator/room_screen.py",
 }
 
 
@@ -228,9 +229,11 @@ def projector() -> bool:
 
 
 def keep_params(**extra: Any) -> dict[str, str]:
-    """Query parameters every internal link carries: the couple and projector mode."""
+    """Query parameters every internal link carries: the couple and projector mode.
+    Never the facilitator's secret (``ROOM_PARAM``): it stays in the presenter view's
+    own address, off every link, couple page and couple link made from that tab."""
     params: dict[str, str] = {}
-    for key in (COUPLE_PARAM, PROJECTOR_PARAM, ROOM_PARAM):
+    for key in (COUPLE_PARAM, PROJECTOR_PARAM):
         value = st.query_params.get(key)
         if value:
             params[key] = value

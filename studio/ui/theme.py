@@ -117,6 +117,60 @@ _PROJECTOR_CSS = """
 """
 
 
+_ROOM_SCREEN_CSS = """
+<style>
+  /* The room screen: one scale for the screen (24 px at 1280×720, 36 px at 1920×1080,
+     by the smaller of width and height), the whole window and no more: script or results
+     on the left, the join code and QR on the right, at every phase. */
+  html { font-size: max(15px, min(1.875vw, 3.333vh)) !important; }
+  html, body, .stApp { overflow: hidden !important; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: hidden !important; }
+  .block-container, [data-testid="stMainBlockContainer"] {
+    padding: 2.2vh 2.4vw 1.6vh 2.4vw !important; height: 100vh; box-sizing: border-box;
+  }
+  [data-testid="stHorizontalBlock"]:has(.st-key-rs_join) { height: 96vh; }
+  .st-key-rs_main h1 { font-size: 2.5rem !important; padding: .2rem 0 .6rem 0 !important; }
+  .st-key-rs_main .st-key-proj_text p { font-size: 1.55rem !important; line-height: 1.45; }
+  .st-key-rs_main .st-key-proj_text_long p { font-size: 1.3rem !important; }
+  .st-key-rs_main .st-key-proj_text_xlong p { font-size: 1.05rem !important; }
+  .st-key-rs_figures { position: absolute; bottom: 1vh; left: 0; right: 0; gap: 2.5rem !important; }
+  .st-key-rs_figures [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+  .st-key-rs_figures [data-testid="stMetric"] { width: auto !important; }
+  [data-testid="stColumn"]:has(.st-key-rs_main) { position: relative; height: 94vh; }
+  .st-key-rs_join { align-items: center; text-align: center; }
+  .st-key-rs_join .st-key-room_code { align-items: center; }
+  .st-key-room_code h3 {
+    font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace !important;
+    font-size: 6.3vw !important; line-height: 1.15 !important; letter-spacing: .02em;
+    font-weight: 800 !important; padding: 0 !important; white-space: nowrap;
+  }
+  .st-key-rs_join img.sbs-qr-big {
+    width: min(100%, 54vh) !important; max-width: min(100%, 54vh) !important; margin: 0 auto;
+  }
+  .sbs-rr { font-size: 1rem; }
+  .sbs-rr-keys { margin-bottom: .7rem; }
+  .sbs-rr-key { margin-left: 1rem; white-space: nowrap; }
+  .sbs-rr-key i { display: inline-block; width: .9em; height: .9em; margin-right: .3em;
+                  vertical-align: -.1em; }
+  .sbs-rr-row { display: grid; grid-template-columns: 34% 1fr; gap: .8rem; align-items: center;
+                margin: .35rem 0; }
+  .sbs-rr-name { line-height: 1.15; }
+  .sbs-rr-bar { display: flex; height: 1.9rem; background: #EEF0F3; }
+  .sbs-rr-bar span { display: flex; align-items: center; justify-content: center;
+                     font-weight: 700; overflow: hidden; }
+  .sbs-rr-needs { margin-top: .8rem; }
+  .sbs-rr-needs ul { margin: .2rem 0 0 0; padding-left: 1.2em; columns: 2; }
+  .sbs-rr-note { color: #1F2430; margin-top: .3rem; }
+</style>
+"""
+
+
+def room_screen() -> None:
+    """The room screen's look: projector type and contrast, and its own layout."""
+    st.html(_PROJECTOR_CSS)
+    st.html(_ROOM_SCREEN_CSS)
+
+
 def apply(projector: bool = False) -> None:
     st.html(_BASE_CSS)
     if projector:
