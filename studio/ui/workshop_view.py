@@ -348,6 +348,8 @@ class Presenter:
             st.markdown("**" + md_escape(title) + "** · " + " · ".join(
                 f"{name}: **{value}**"
                 for name, value in room_words(state, script, counts, showing, time.time())))
+            if phase is not None and not showing:
+                st.caption(md_escape(phase.projector_text))
         cols = st.columns(3)
         cols[0].metric("Couples here", counts.joined)
         cols[1].metric("Done with this part", counts.done_with(state.phase))

@@ -57,44 +57,6 @@ def room(store):
 # ---------------------------------------------------------------------- facilitator
 
 
-def test_create_a_room_and_run_it_with_the_secret(make_app, store):
-    at = open_page(make_app(), "workshop")
-    assert "Run a workshop" in texts(at)
-    assert at.selectbox(key="ws_script").value == SCRIPT.id
-    assert at.number_input(key="ws_min_group_workshop_room").value == 5
-    button(at, "Create the room").click()
-    ok(at.run())
-    secret = at.query_params["room"]
-    state = rs.facilitator_room(store, secret)
-    assert state is not None and state.phase == PHASES[0].key and state.min_group == 5
-    page = texts(at)
-    assert "Your room is ready" in page
-    assert state.code in page and PHASES[0].title in page and PHASES[0].projector_text in page
-    assert "Couples here" in [m.label for m in at.metric]
-    # The facilitator link (with the secret) is offered off the big screen only.
-    assert any(secret in c.value for c in at.code)
-
-    button(at, "Next").click()
-    ok(at.run())
-    assert rs.facilitator_room(store, secret).phase == PHASES[1].key
-    assert PHASES[1].title in texts(at)
-    button(at, "Start timer").click()
-    ok(at.run())
-    assert rs.facilitator_room(store, secret).timer_seconds == PHASES[1].suggested_minutes * 60
-    assert "Time left" in [m.label for m in at.metric]
-    button(at, "Stop timer").click()
-    ok(at.run())
-    assert not rs.facilitator_room(store, secret).timer_set
-    button(at, "Back").click()
-    ok(at.run())
-    assert rs.facilitator_room(store, secret).phase == PHASES[0].key
-
-
-def test_min_group_below_three_is_not_offered(make_app):
-    at = open_page(make_app(), "workshop")
-    assert at.number_input(key="ws_min_group_workshop_room").min == 3
-
-
 def sent(at: AppTest) -> str:
     """Every element the run sent, main and sidebar, as protobuf text."""
     out: list[str] = []
@@ -112,16 +74,118 @@ def sent(at: AppTest) -> str:
     return "\n".join(out)
 
 
-def test_projector_mode_hides_the_facilitator_link(make_app, room):
+def test_create_a_room_and_run_it_with_the_secret(make_app, store):
+    at = open_page(make_app(), "workshop")
+    assert "Run a workshop" in texts(at)
+    assert at.selectbox(key="ws_script").value == SCRIPT.id
+    assert at.number_input(key="ws_min_group_workshop_room").value == 5
+    button(at, "Create the room").click()
+    ok(at.run())
+    secret = at.query_params["room"]
+    state = rs.facilitator_room(store, secret)
+    assert state is not None and state.phase == PHASES[0].key and state.min_group == 5
+    page = texts(at)
+    assert "Your room is ready" in page and "Presenter view" in page
+    # The preview says what the room screen shows: the part, its text, the counts.
+    assert state.code in page and PHASES[0].title in page and PHASES[0].projector_text in page
+    assert "Couples here" in [m.label for m in at.metric]
+    # The facilitator link (with the secret) is offered in the presenter view only.
+    assert any(secret in c.value for c in at.code)
+
+    button(at, "Next").click()
+    ok(at.run())
+    assert rs.facilitator_room(store, secret).phase == PHASES[1].key
+    assert PHASES[1].title in texts(at)
+    button(at, "Start timer").click()
+    ok(at.run())
+    assert rs.facilitator_room(store, secret).timer_seconds == PHASES[1].suggested_minutes * 60
+    assert "Time left" in texts(at)  # in the preview, as the room screen words it
+    button(at, "Stop timer").click()
+    ok(at.run())
+    assert not rs.facilitator_room(store, secret).timer_set
+    button(at, "Back").click()
+    ok(at.run())
+    assert rs.facilitator_room(store, secret).phase == PHASES[0].key
+
+
+def test_min_group_below_three_is_not_offered(make_app):
+    at = open_page(make_app(), "workshop")
+    assert at.number_input(key="ws_min_group_workshop_room").min == 3
+
+
+PRESENTER_CONTROLS = {"Back", "Next", "Start timer", "Show results", "Close the room now"}
+
+
+def screen_link(at: AppTest) -> str:
+    (link,) = [b for b in at.get("link_button") if b.proto.label == "Open the room screen"]
+    return link.proto.url
+
+
+def test_presenter_has_the_controls_and_the_room_screen_link(make_app, room):
+    at = open_page(make_app(room=room.secret), "workshop")
+    assert {b.label for b in at.button} >= PRESENTER_CONTROLS
+    assert at.selectbox(key=f"ws_minutes_{PHASES[0].key}")
+    url = screen_link(at)
+    assert "/room-screen?screen=" in url and room.secret not in url
+    # Sidebar links never carry the secret (only the page's own address does).
+    assert len(at.sidebar.children) > 0
+    sidebar = "\n".join(str(getattr(el, "proto", "")) for el in at.sidebar)
+    assert room.secret not in sidebar
+    assert sent(at).count(room.secret) == 1  # the facilitator link, in its own box
+
+
+def test_the_room_screen_has_no_controls_and_no_secret(make_app, store, room):
+    token = rs.screen_token_of(store, room.secret)
+    assert token != room.secret and room.secret not in token
+    couples = [make_ready(store, i) for i in range(6)]
+    for c in couples:
+        rs.join_room(store, c, room.room.code)
+    rs.start_timer(store, room.secret, 10)
+    at = open_page(make_app(screen=token), "room_screen")
+    page = texts(at)
+    assert PHASES[0].title in page and PHASES[0].projector_text in page
+    assert room.room.code in page
+    values = {m.label: m.value for m in at.metric}
+    assert values["Couples here"] == "6" and "Time left" in values
+    assert len(at.button) == 0 and not at.get("link_button") and not at.selectbox
+    assert len(at.sidebar.children) == 0
+    html = sent(at)
+    assert room.secret not in html
+    for c in couples:
+        assert c.name_a not in html and c.name_b not in html and c.token not in html
+    # It follows the room, and cannot be used to run it.
+    with pytest.raises(rs.NotFacilitator):
+        rs.move_phase(store, token, SCRIPT, 1)
+    rs.move_phase(store, room.secret, SCRIPT, 1)
+    ok(at.run())
+    assert PHASES[1].title in texts(at)
+
+
+def test_a_wrong_screen_link_opens_nothing(make_app, room):
+    for bad in (room.secret, room.room.code, "x" * 32):
+        at = open_page(make_app(screen=bad), "room_screen")
+        assert "This screen's link doesn't open a room" in texts(at)
+        assert room.room.code not in texts(at)
+
+
+def test_projector_mode_keeps_the_presenter_view_off(make_app, store, room):
     at = open_page(make_app(room=room.secret, proj="1"), "workshop")
-    assert room.room.code in texts(at)
-    assert not any(room.secret in c.value for c in at.code)
+    assert "The presenter view stays off the big screen" in texts(at)
+    assert not any(b.label in PRESENTER_CONTROLS for b in at.button)
     assert room.secret not in texts(at)
-    # Not even in the (hidden) sidebar's links: in projector mode there is no sidebar.
     assert len(at.sidebar.children) == 0
     assert room.secret not in sent(at)
+    assert "/room-screen?screen=" in screen_link(at)
     without = open_page(make_app(room=room.secret), "workshop")
     assert room.secret in sent(without)  # the check can see it where it is sent
+
+
+def test_couple_links_from_the_facilitator_tab_drop_the_secret(make_app, room):
+    at = open_page(make_app(room=room.secret), "workshop")
+    ok(switch_to(at, "home"))
+    assert room.secret not in sent(at)
+    ok(switch_to(at, "join"))
+    assert room.secret not in sent(at)
 
 
 def test_a_wrong_secret_is_refused_kindly(make_app, store, room):
@@ -157,7 +221,7 @@ def test_close_room_and_start_again(make_app, store, room):
     assert "Create the room" in [b.label for b in at.button]
 
 
-def test_show_results_only_at_threshold_and_on_demand(make_app, store, room):
+def test_show_results_is_the_rooms_state_and_only_at_the_threshold(make_app, store, room):
     couples = [make_ready(store, i) for i in range(5)]
     for c in couples:
         rs.join_room(store, c, room.room.code)
@@ -165,24 +229,46 @@ def test_show_results_only_at_threshold_and_on_demand(make_app, store, room):
         rs.share_with_room(store, c, {"together_alone": 1}, {"together_alone": 9},
                            ["heard"], ["calm"])
     at = open_page(make_app(room=room.secret), "workshop")
+    token = rs.screen_token_of(store, room.secret)
     button(at, "Show results").click()
     ok(at.run())
-    page = texts(at)
-    assert "Results appear once at least 5 couples have shared. 4 have so far." in page
-    assert not at.get("plotly_chart")
+    assert rs.showing_results(store, room.room.id)
+    assert "Nothing to release yet: results need at least 5 couples" in texts(at)
+    screen = open_page(make_app(screen=token), "room_screen")
+    assert "Room results appear once at least 5 couples have chosen to share" in texts(screen)
+    assert "couples shared" not in texts(screen)
+
     rs.share_with_room(store, couples[4], {"together_alone": 5}, {"together_alone": 5})
-    button(at, "Back to the script").click()
-    ok(at.run())
-    assert not at.get("plotly_chart")  # not shown until asked
-    button(at, "Show results").click()
-    ok(at.run())
-    page = texts(at)
-    assert "New results from 5 couples" in page and "What 5 couples shared" in page
-    assert at.get("plotly_chart")
-    (table,) = [t for t in at.table if "Average gap" in t.value.columns]
-    assert list(table.value["Couples"]) == [5]
+    ok(screen.run())
+    assert "What 5 couples shared" not in texts(screen)  # not until released
+    # A second presenter tab sees the room's state: results on, "Back to the script".
+    second = open_page(make_app(room=room.secret), "workshop")
+    assert "Back to the script" in [b.label for b in second.button]
+    button(second, "Back to the script").click()
+    ok(second.run())
+    assert not rs.showing_results(store, room.room.id)
+    button(second, "Show results").click()
+    ok(second.run())
+    assert "Released: results from 5 couples" in texts(second)
+    ok(screen.run())
+    page = texts(screen)
+    assert "What 5 couples shared" in page and "from before" not in page
+    assert "Time together or time alone" in sent(screen) and room.room.code in page
     for c in couples:
-        assert c.name_a not in page and c.name_b not in page
+        assert c.name_a not in sent(screen) and c.name_b not in sent(screen)
+    # A later press without enough new couples: the facilitator hears why, the room
+    # keeps the latest results in its own words.
+    button(second, "Back to the script").click()
+    ok(second.run())
+    button(second, "Show results").click()
+    ok(second.run())
+    assert "A new release needs 5 more couples to share" in texts(second)
+    ok(screen.run())
+    assert "What 5 couples shared" in texts(screen) and "more couples" not in texts(screen)
+    # Moving on puts the script back on every screen.
+    rs.move_phase(store, room.secret, SCRIPT, 1)
+    ok(screen.run())
+    assert PHASES[1].title in texts(screen)
 
 
 def test_progress_shows_counts_only(make_app, store, room):
@@ -193,6 +279,51 @@ def test_progress_shows_counts_only(make_app, store, room):
     values = {m.label: m.value for m in at.metric}
     assert values["Couples here"] == "1" and values["Done with this part"] == "1"
     assert c.name_a not in texts(at)
+
+
+def _sealed_and_revealed(store, couple, *, revealed: bool) -> None:
+    from studio import safety_flow
+
+    flow = safety_flow.FlowState(sealed={"a": True, "b": True},
+                                 revealed_at=1.0 if revealed else None)
+    store.start_safety_run(couple.id, "safety_map", flow.to_dict())
+
+
+def _dialogue_rounds(store, couple, rounds: int) -> None:
+    from dataclasses import replace
+
+    from studio.dialogue import new_dialogue
+
+    state = replace(new_dialogue("standard", 0.0), phase="switch", round=rounds)
+    store.create_dialogue(couple.id, state.to_dict(), {})
+
+
+def test_counts_come_from_what_couples_did(make_app, store, room):
+    """Sealed, revealed, a finished round: done with that part, without pressing."""
+    keys = {p.couple_view: p.key for p in PHASES}
+    dialogue_keys = [p.key for p in PHASES if p.couple_view == "dialogue"]
+    couples = [make_ready(store, i) for i in range(5)]
+    for c in couples:
+        rs.join_room(store, c, room.room.code)
+    _sealed_and_revealed(store, couples[0], revealed=False)
+    for c in couples[1:]:
+        _sealed_and_revealed(store, c, revealed=True)
+    _dialogue_rounds(store, couples[1], 1)
+    _dialogue_rounds(store, couples[2], 2)
+    rs.mark_done(store, couples[3], dialogue_keys[0])  # said so
+    state = rs.facilitator_room(store, room.secret)
+    counts = rs.counts(store, state, SCRIPT)
+    assert counts.done_with(keys["safety_map"]) == 5
+    assert counts.done_with(keys["reveal"]) == 4
+    assert counts.done_with(dialogue_keys[0]) == 3 and counts.done_with(dialogue_keys[1]) == 1
+    assert counts.done_with(keys["welcome"]) == 0
+    rs.move_phase(store, room.secret, SCRIPT, 1)
+    at = open_page(make_app(room=room.secret), "workshop")
+    assert {m.label: m.value for m in at.metric}["Done with this part"] == "5"
+    (table,) = [t for t in at.table if "Couples done" in t.value.columns]
+    assert list(table.value["Couples done"]) == [0, 5, 4, 3, 0, 1, 0]
+    screen = open_page(make_app(screen=rs.screen_token_of(store, room.secret)), "room_screen")
+    assert {m.label: m.value for m in screen.metric}["Done with this part"] == "5"
 
 
 # -------------------------------------------------------------------------- couples
