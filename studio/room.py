@@ -12,8 +12,21 @@ Anonymity rules (see domain notes, "Anonymous room results"):
   :class:`CoupleShare` has no field for a name or free text, and nothing here returns
   one couple's data;
 * a scale answered by fewer than that many couples is left out;
-* results are computed when the facilitator releases them (:func:`release_allowed`
-  stops a new release that differs from the last one by just a few couples).
+* results are computed when the facilitator releases them, **per figure**
+  (:func:`safe_results`): a *figure* is one scale's figures (its couples, mean, median,
+  shares and bands, all over the couples who answered that scale) or the whole "needs"
+  block (every need's count and ``needs_couples``, over the couples who chose any need).
+  The property: every published figure rests on at least ``k = max(3, min_group)``
+  couples who answered it, and a figure changes from one release to the next only when
+  at least ``k`` more couples answered it than when it was last published (so at least
+  ``k`` answers in the new view were not in the old one: the difference of two views
+  mixes at least ``k`` couples). A figure that cannot change safely shows its last
+  published value again (``held_scales``, ``needs_held``); one never published stays
+  hidden. Nothing but counts decides: a couple who shares again or leaves never shows
+  up as a change (a count that fell, or grew by fewer than ``k``, holds the figure).
+* no rule protects against couples the facilitator invents: four made-up couples with
+  known answers and one real couple meet any minimum group, and the real couple's gaps
+  follow by subtraction.
 """
 
 from __future__ import annotations
@@ -279,6 +292,99 @@ def check_attempts(
     return Verdict(True, 0.0)
 
 
+JOIN_CODE_SPACE = len(JOIN_ALPHABET) ** JOIN_CODE_LENGTH  # 23**6 = 148,035,889
+
+
+@dataclass(frozen=True, slots=True)
+class GuessPolicy:
+    """Join-code guessing limits, by client and for the whole server.
+
+    * ``couple``: wrong codes from one couple (a hash of its token);
+    * ``network``: wrong codes from one client the server can tell apart without the
+      client's help (its network address or browser session, passed by the page);
+      a couple can be made up in a moment, an address cannot;
+    * ``server_budget`` wrong codes per ``server_window`` for the whole server. Once it
+      is spent (a flood: no workshop's typos come near it), a client without such an
+      address is not checked at all until the flood passes, and one with an address is
+      checked while it has made no wrong code within ``server_window``.
+
+    Only wrong codes count; a code is never refused for someone else's wrong codes
+    unless the server is flooded and the client cannot be told apart from a made-up
+    couple. A couple already in the room is always let back in (a reload).
+    """
+
+    couple: AttemptPolicy = AttemptPolicy(max_attempts=5, window_seconds=60.0,
+                                          lockout_seconds=60.0)
+    network: AttemptPolicy = AttemptPolicy(max_attempts=10, window_seconds=60.0,
+                                           lockout_seconds=60.0)
+    server_budget: int = 60
+    server_window: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.server_budget < 1:
+            raise ValueError("server_budget must be at least 1")
+        if not self.server_window > 0:
+            raise ValueError("server_window must be positive")
+
+    @property
+    def memory(self) -> float:
+        """How long failures must be kept to decide (older ones may be forgotten)."""
+        return max(
+            self.couple.window_seconds + self.couple.lockout_seconds,
+            self.network.window_seconds + self.network.lockout_seconds,
+            2 * self.server_window,
+        )
+
+
+def check_join(
+    policy: GuessPolicy,
+    couple_failures: Sequence[float],
+    network_failures: Sequence[float] | None,
+    server_failures: Sequence[float],
+    now: float,
+) -> Verdict:
+    """May this client have a code checked now? ``network_failures`` is None when the
+    page could not name the client's address or session."""
+    worst = Verdict(True, 0.0)
+    for rule, times in ((policy.couple, couple_failures), (policy.network, network_failures)):
+        if times is None:
+            continue
+        v = check_attempts(rule, times, now)
+        if not v.allowed and v.retry_after > worst.retry_after:
+            worst = v
+    if not worst.allowed:
+        return worst
+    window = policy.server_window
+    recent = sorted(t for t in server_failures if math.isfinite(t) and now - window < t <= now)
+    if len(recent) < policy.server_budget:
+        return worst
+    # Flooded: the budget frees up when the oldest counted failure leaves the window.
+    frees_at = recent[len(recent) - policy.server_budget] + window
+    if network_failures is None:
+        return Verdict(False, max(1.0, frees_at - now))
+    own = [t for t in (*couple_failures, *network_failures)
+           if math.isfinite(t) and now - window < t <= now]
+    if own:
+        return Verdict(False, max(1.0, min(max(own) + window, frees_at) - now))
+    return worst
+
+
+def max_wrong_per_minute(policy: GuessPolicy) -> float:
+    """The fastest rate one client (one address) can have wrong codes checked: a full
+    window of failures, then its lockout, over and over (couples made up per guess
+    share the address's limit)."""
+    rule = policy.network
+    return rule.max_attempts * 60.0 / max(rule.window_seconds, rule.lockout_seconds)
+
+
+def expected_minutes_to_find(live_rooms: int, guesses_per_minute: float) -> float:
+    """Expected minutes until random guessing (without repeats) hits one of
+    ``live_rooms`` codes: (space + 1) / (rooms + 1) guesses at that rate."""
+    if live_rooms < 1 or not guesses_per_minute > 0:
+        return math.inf
+    return (JOIN_CODE_SPACE + 1) / (live_rooms + 1) / guesses_per_minute
+
+
 # --------------------------------------------------------------------- time helpers
 
 
@@ -416,7 +522,9 @@ class NeedCount:
 @dataclass(frozen=True, slots=True)
 class RoomResults:
     """Anonymous room figures. ``hidden_scales`` names scales left out because too few
-    couples answered them; ``needs`` is empty when too few couples chose any need."""
+    couples answered them; ``needs`` is empty when too few couples chose any need.
+    ``held_scales`` and ``needs_held`` mark figures shown at their last published value
+    because too few new couples answered them since (see :func:`safe_results`)."""
 
     couples: int
     min_group: int
@@ -424,6 +532,8 @@ class RoomResults:
     hidden_scales: tuple[str, ...] = ()
     needs: tuple[NeedCount, ...] = ()
     needs_couples: int = 0
+    held_scales: tuple[str, ...] = ()
+    needs_held: bool = False
 
     def scale(self, key: str) -> ScaleResult | None:
         return next((s for s in self.scales if s.key == key), None)
@@ -449,6 +559,8 @@ class RoomResults:
             "hidden_scales": list(self.hidden_scales),
             "needs": [{"key": n.key, "people": n.people} for n in self.needs],
             "needs_couples": self.needs_couples,
+            "held_scales": list(self.held_scales),
+            "needs_held": self.needs_held,
         }
 
     @classmethod
@@ -478,6 +590,8 @@ class RoomResults:
                     NeedCount(str(n["key"]), int(n["people"])) for n in data.get("needs", ())
                 ),
                 needs_couples=int(data.get("needs_couples", 0)),
+                held_scales=tuple(str(k) for k in data.get("held_scales", ())),
+                needs_held=bool(data.get("needs_held", False)),
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"these are not saved room results ({exc!r})") from None
@@ -517,15 +631,18 @@ def _nth(counts: Sequence[int], index: int) -> int:
     raise IndexError(index)
 
 
-def room_results(
-    shares: Sequence[CoupleShare], scale_keys: Sequence[str], min_group: int
-) -> RoomResults | None:
-    """Anonymous figures for the room, or None while fewer than ``max(3, min_group)``
-    couples shared. Per scale, only couples where both partners answered count."""
-    k = effective_min_group(min_group)
-    if len(shares) < k:
-        return None
-    keys = tuple(dict.fromkeys(scale_keys))
+@dataclass(frozen=True, slots=True)
+class _Tally:
+    """Every figure of a room before any threshold: per scale, its result (or None when
+    nobody answered it); the needs block and the couples it rests on."""
+
+    couples: int
+    scales: Mapping[str, ScaleResult | None]
+    needs: tuple[NeedCount, ...]
+    needs_couples: int
+
+
+def _tally(shares: Sequence[CoupleShare], keys: Sequence[str]) -> _Tally:
     width = POSITION_MAX - POSITION_MIN + 1
     gap_counts: dict[str, list[int]] = {key: [0] * width for key in keys}
     per_key = tuple(gap_counts.items())  # (key, its counts): no dict lookup per couple
@@ -550,13 +667,12 @@ def room_results(
             for need in share.needs_b:
                 need_people[need] = need_people.get(need, 0) + 1
 
-    scales: list[ScaleResult] = []
-    hidden: list[str] = []
+    scales: dict[str, ScaleResult | None] = {}
     for key in keys:
         counts = gap_counts[key]
         n = sum(counts)
-        if n < k:
-            hidden.append(key)
+        if n == 0:
+            scales[key] = None
             continue
         total = sum(gap * c for gap, c in enumerate(counts))
         if n % 2:
@@ -564,29 +680,117 @@ def room_results(
         else:
             median = (_nth(counts, n // 2 - 1) + _nth(counts, n // 2)) / 2
         bins = _three_ints(sum(counts[lo : hi + 1]) for lo, hi in GAP_BINS)
-        scales.append(
-            ScaleResult(
-                key=key,
-                couples=n,
-                mean_gap=total / n,
-                median_gap=median,
-                share_close=sum(counts[: CLOSE_MAX_GAP + 1]) / n,
-                share_far=sum(counts[FAR_MIN_GAP:]) / n,
-                gap_bins=bins,
-            )
+        scales[key] = ScaleResult(
+            key=key,
+            couples=n,
+            mean_gap=total / n,
+            median_gap=median,
+            share_close=sum(counts[: CLOSE_MAX_GAP + 1]) / n,
+            share_far=sum(counts[FAR_MIN_GAP:]) / n,
+            gap_bins=bins,
         )
+    needs = tuple(
+        NeedCount(key, count)
+        for key, count in sorted(need_people.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    return _Tally(len(shares), scales, needs, needs_couples)
+
+
+def figure_may_change(answered_now: int, answered_when_published: int | None, k: int) -> bool:
+    """The per-figure rule. A figure never published may be shown once at least ``k``
+    couples answered it; a published one may change only when at least ``k`` more
+    couples answered it than when it was last published (then at least ``k`` of the
+    answers behind the new value were not behind the old one)."""
+    k = effective_min_group(k)
+    if answered_when_published is None:
+        return answered_now >= k
+    return answered_now - answered_when_published >= k
+
+
+def figure_waiting(answered_now: int, answered_when_published: int | None, k: int) -> int:
+    """How many more couples must answer a figure before it may change (0: it may)."""
+    k = effective_min_group(k)
+    base = 0 if answered_when_published is None else answered_when_published
+    return max(0, base + k - answered_now)
+
+
+def answer_counts(
+    shares: Sequence[CoupleShare], scale_keys: Sequence[str]
+) -> tuple[dict[str, int], int]:
+    """How many couples answered each scale (both partners), and how many chose any
+    need: the counts :func:`figure_may_change` compares. Counts only."""
+    tally = _tally(shares, tuple(dict.fromkeys(scale_keys)))
+    scales = {k: (v.couples if v is not None else 0) for k, v in tally.scales.items()}
+    return scales, tally.needs_couples
+
+
+def room_results(
+    shares: Sequence[CoupleShare], scale_keys: Sequence[str], min_group: int
+) -> RoomResults | None:
+    """Anonymous figures for the room, or None while fewer than ``max(3, min_group)``
+    couples shared. Per scale, only couples where both partners answered count. This is
+    one view on its own; to publish after an earlier release use :func:`safe_results`."""
+    return safe_results(shares, scale_keys, min_group, None)
+
+
+def safe_results(
+    shares: Sequence[CoupleShare],
+    scale_keys: Sequence[str],
+    min_group: int,
+    last: RoomResults | None,
+) -> RoomResults | None:
+    """The figures that may be published now, given the ``last`` published results.
+
+    Per figure (:func:`figure_may_change`): a scale or the needs block is computed anew
+    when enough new couples answered it, else its last published value is kept (and
+    named in ``held_scales`` / ``needs_held`` when its count moved); a figure never
+    published stays hidden until ``k`` couples answered it. None while fewer than ``k``
+    couples shared and nothing was published before. Only counts decide, never values.
+    """
+    k = effective_min_group(min_group)
+    keys = tuple(dict.fromkeys(scale_keys))
+    if last is not None:  # a scale published before stays even if the keys changed
+        keys = (*keys, *(s.key for s in last.scales if s.key not in keys))
+    if len(shares) < k and last is None:
+        for share in shares:
+            if not isinstance(share, CoupleShare):
+                raise TypeError("room_results takes CoupleShare values only")
+        return None
+    tally = _tally(shares, keys)
+
+    scales: list[ScaleResult] = []
+    hidden: list[str] = []
+    held: list[str] = []
+    for key in keys:
+        fresh = tally.scales.get(key)
+        n = fresh.couples if fresh is not None else 0
+        before = last.scale(key) if last is not None else None
+        if figure_may_change(n, before.couples if before else None, k):
+            assert fresh is not None
+            scales.append(fresh)
+        elif before is not None:
+            scales.append(before)
+            if n != before.couples:
+                held.append(key)
+        else:
+            hidden.append(key)
 
     needs: tuple[NeedCount, ...] = ()
-    if needs_couples >= k:
-        needs = tuple(
-            NeedCount(key, count)
-            for key, count in sorted(need_people.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
+    needs_couples = 0
+    needs_held = False
+    last_needs = last.needs_couples if last is not None and last.needs else None
+    if figure_may_change(tally.needs_couples, last_needs, k):
+        needs, needs_couples = tally.needs, tally.needs_couples
+    elif last is not None and last_needs is not None:
+        needs, needs_couples = last.needs, last.needs_couples
+        needs_held = tally.needs_couples != last_needs
     return RoomResults(
         couples=len(shares),
         min_group=k,
         scales=tuple(scales),
         hidden_scales=tuple(hidden),
         needs=needs,
-        needs_couples=needs_couples if needs else 0,
+        needs_couples=needs_couples,
+        held_scales=tuple(held),
+        needs_held=needs_held,
     )

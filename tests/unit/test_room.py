@@ -429,6 +429,8 @@ def test_no_per_couple_data_by_construction():
         "hidden_scales",
         "needs",
         "needs_couples",
+        "held_scales",
+        "needs_held",
     }
     scale_fields = {f.name for f in dataclasses.fields(ScaleResult)}
     assert scale_fields == {
@@ -478,6 +480,16 @@ def test_no_per_couple_data_by_construction():
         "effective_min_group",
         "release_allowed",
         "room_results",
+        "safe_results",
+        "answer_counts",
+        "figure_may_change",
+        "figure_waiting",
+        "check_join",
+        "max_wrong_per_minute",
+        "expected_minutes_to_find",
+        "done_counts",
+        "phase_done",
+        "screen_token",
     }
 
 
