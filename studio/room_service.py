@@ -12,14 +12,16 @@ Who may do what:
   facilitator action takes the secret and raises :class:`NotFacilitator` without it;
 * **a couple** joins with the short code on the big screen. The code lets them into the
   room only: what they see is the room's phase and timer, never another couple's data.
-  Wrong codes are counted per couple (a hash of the couple's token, never the token)
-  and per code prefix (the first three characters, so a guesser who keeps making new
-  couples is slowed too), and checked with :func:`studio.room.check_attempts`;
+  Wrong codes are counted per couple (a hash of the couple's token, never the token),
+  per client address or session the page names, and for the whole server, and checked
+  with :func:`studio.room.check_join` (never per room or prefix: a right code is not
+  refused for other people's wrong ones);
 * **the projector** gets counts and released aggregates only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -33,19 +35,22 @@ import plotly.graph_objects as go
 
 from studio import room as core
 from studio.exercises import Catalog
-from studio.room import AttemptPolicy, CoupleShare, RoomResults, RoomScript
+from studio.room import CoupleShare, RoomResults, RoomScript
 from studio.store import Couple, Store
 
 ENV_RETENTION = "STUDIO_ROOM_RETENTION_HOURS"
 DEFAULT_RETENTION_HOURS = 24.0
 MAX_TIMER_MINUTES = 240
 
-# Five wrong codes within a minute from one couple: wait a minute.
-JOIN_POLICY = AttemptPolicy(max_attempts=5, window_seconds=60.0, lockout_seconds=60.0)
-# Many wrong codes that start like one room's code, from anyone: wait a minute too.
-PREFIX_POLICY = AttemptPolicy(max_attempts=20, window_seconds=60.0, lockout_seconds=60.0)
+# Wrong codes are limited per couple (5 a minute), per address or session the page
+# names (10 a minute) and for the whole server (60 a minute): see core.GuessPolicy.
+# Nothing is limited per room or per code prefix any more (the prefix is on the big
+# screen: a limit on it let anyone lock a room's couples out).
+GUESS_POLICY = core.GuessPolicy()
+JOIN_POLICY = GUESS_POLICY.couple
 PREFIX_LENGTH = 3
-_ATTEMPT_MEMORY = max(p.window_seconds + p.lockout_seconds for p in (JOIN_POLICY, PREFIX_POLICY))
+SERVER_KEY = "server"
+_ATTEMPT_MEMORY = GUESS_POLICY.memory
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
 
 
@@ -160,6 +165,10 @@ class Release:
     shared: int
     min_group: int
     needed: int  # more couples who must share before a (new) release
+    # Per scale not up to date (shown at its last value, or hidden): how many more
+    # couples must answer it before it may change; the same for the needs block.
+    waiting: Mapping[str, int] = field(default_factory=dict)
+    needs_waiting: int = 0
 
 
 def _state(row: Mapping[str, Any] | None) -> RoomState | None:
@@ -200,7 +209,23 @@ def client_key(couple: Couple) -> str:
 
 
 def prefix_key(code: str) -> str:
+    """Kept for old callers; nothing is limited per prefix any more."""
     return "prefix:" + code.replace("-", "")[:PREFIX_LENGTH]
+
+
+def network_key(client: str | None) -> str | None:
+    """The join-attempt key of a client the page can name (its network address or
+    browser session id), hashed; an IPv6 address counts by its /64 (one household's
+    or phone's block), so a guesser cannot take a new address per guess. None for none."""
+    if not isinstance(client, str) or not client.strip():
+        return None
+    text = client.strip().lower()
+    if ":" in text and "." not in text:  # IPv6: the first four groups
+        import ipaddress
+
+        with contextlib.suppress(ValueError):
+            text = str(ipaddress.IPv6Network(f"{text}/64", strict=False).network_address)
+    return "net:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
 
 
 def room_scripts(catalog: Catalog) -> list[RoomScript]:
@@ -431,25 +456,61 @@ def _shares(store: Store, room_id: int) -> list[CoupleShare]:
 def release_results(
     store: Store, secret: str | None, scale_keys: Iterable[str], now: float | None = None
 ) -> Release:
-    """The facilitator pressed "show results": release new figures when the rules allow
-    (enough couples, and enough new ones since the last release), else keep the last."""
+    """The facilitator pressed "show results": publish, figure by figure, what the rules
+    allow (:func:`studio.room.safe_results`): a scale or the needs block changes only
+    when at least the minimum group of new couples answered it since it was last
+    published; otherwise it keeps its last value. ``released_now`` is True when any
+    figure changed (then the new results are saved); ``waiting`` and ``needs_waiting``
+    say how many more couples must answer each figure that is not up to date."""
     state = require_facilitator(store, secret)
     now = time.time() if now is None else now
     shares = _shares(store, state.id)
     group = core.effective_min_group(state.min_group)
     last = state.results
-    last_count = last.couples if last is not None else None
     keys = list(dict.fromkeys(scale_keys))
     if not keys:  # no safety-map file to name the scales: use the keys the couples sent
         keys = sorted({k for s in shares for k in (*s.positions_a, *s.positions_b)})
-    if core.release_allowed(len(shares), last_count, group):
-        results = core.room_results(shares, keys, group)
-        if results is not None:
-            store.save_room_results(state.id, results.to_dict(), now)
-            return Release(results, True, len(shares), group, 0)
-    base = last_count if last_count is not None else 0
-    needed = max(0, base + group - len(shares))
-    return Release(last, False, len(shares), group, needed)
+    # Per figure (core.safe_results): what was last published is the saved results, and
+    # each of its figures carries the count of couples it rests on.
+    results = core.safe_results(shares, keys, group, last)
+    every_key = [*keys, *(s.key for s in last.scales)] if last is not None else keys
+    counted, needs_now = core.answer_counts(shares, every_key)
+    published = {s.key: s.couples for s in results.scales} if results is not None else {}
+    before = {s.key: s.couples for s in last.scales} if last is not None else {}
+    waiting = {
+        key: core.figure_waiting(n, before.get(key), group)
+        for key, n in counted.items()
+        if published.get(key) != n or key not in published
+    }
+    waiting = {k: v for k, v in waiting.items() if v > 0}
+    last_needs = last.needs_couples if last is not None and last.needs else None
+    shown_needs = results.needs_couples if results is not None and results.needs else None
+    needs_waiting = (
+        core.figure_waiting(needs_now, last_needs, group) if shown_needs != needs_now else 0
+    )
+    changed = results is not None and (
+        last is None or results.scales != last.scales or results.needs != last.needs
+        or results.needs_couples != last.needs_couples
+    )
+    if changed:
+        assert results is not None
+        store.save_room_results(state.id, results.to_dict(), now)
+    if last is None and results is None:
+        needed = max(0, group - len(shares))
+    else:
+        # The figures on screen: how many more couples before the first of them may change.
+        shown = results if results is not None else last
+        on_screen = [
+            core.figure_waiting(counted.get(x.key, 0), x.couples, group) for x in shown.scales
+        ] if shown is not None else []
+        if shown is not None and shown.needs:
+            on_screen.append(core.figure_waiting(needs_now, shown.needs_couples, group))
+        needed = min((v for v in on_screen if v > 0), default=group)
+    return Release(
+        results if changed else last, changed, len(shares), group,
+        0 if changed and not waiting and not needs_waiting else needed,
+        waiting, needs_waiting,
+    )
 
 
 def close_room(store: Store, secret: str | None, now: float | None = None) -> RoomState:
@@ -468,9 +529,23 @@ def purge_expired(store: Store, catalog: Catalog, now: float | None = None) -> i
 
 
 def join_room(
-    store: Store, couple: Couple, typed_code: object, now: float | None = None
+    store: Store,
+    couple: Couple,
+    typed_code: object,
+    now: float | None = None,
+    *,
+    client: str | None = None,
 ) -> RoomState:
-    """Let the couple into the room with this code, or raise :class:`JoinRefused`."""
+    """Let the couple into the room with this code, or raise :class:`JoinRefused`.
+
+    ``client`` names the device the code comes from without the couple's help (the
+    page passes its network address or browser session): a guesser can make a new
+    couple per guess, not a new address. Limits (:data:`GUESS_POLICY`) count wrong codes
+    only, per couple, per ``client`` and for the whole server; a right code is refused
+    only when that same couple or client is over its own limit, or — during a flood of
+    wrong codes server-wide — when the server cannot tell the client apart from a
+    made-up couple (no ``client``). A couple already in the room always gets back in.
+    """
     now = time.time() if now is None else now
     code = core.normalize_join_code(typed_code)
     if code is None:
@@ -479,16 +554,23 @@ def join_room(
             "A room code has six letters and numbers, like ACD-479. "
             "Check the big screen and try again.",
         )
-    keys = [(client_key(couple), JOIN_POLICY), (prefix_key(code), PREFIX_POLICY)]
+    for row in store.rooms_of_couple(couple.id):  # back in after a reload: not a guess
+        if row["code"] == code and row.get("closed_at") is None:
+            state = _state(row)
+            if state is not None:
+                return state
+    own_key, net = client_key(couple), network_key(client)
+    keys = [own_key, *([net] if net else []), SERVER_KEY]
     since = now - _ATTEMPT_MEMORY
 
     def verdict() -> core.Verdict:
-        worst = core.Verdict(True, 0.0)
-        for key, policy in keys:
-            v = core.check_attempts(policy, store.join_failures(key, since), now)
-            if not v.allowed and v.retry_after > worst.retry_after:
-                worst = v
-        return worst
+        return core.check_join(
+            GUESS_POLICY,
+            store.join_failures(own_key, since),
+            store.join_failures(net, since) if net else None,
+            store.join_failures(SERVER_KEY, now - GUESS_POLICY.server_window),
+            now,
+        )
 
     v = verdict()
     if not v.allowed:
@@ -500,7 +582,7 @@ def join_room(
         )
     state = _state(store.room_by_code(code))
     if state is None:
-        store.record_join_failure([k for k, _ in keys], now, forget_before=since)
+        store.record_join_failure(keys, now, forget_before=since)
         v = verdict()
         message = "We couldn't find a workshop with that code. Check the big screen and try again."
         if not v.allowed:
