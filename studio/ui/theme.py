@@ -130,7 +130,7 @@ _ROOM_SCREEN_CSS = """
   }
   [data-testid="stHorizontalBlock"]:has(.st-key-rs_join) { height: 96vh; }
   .st-key-rs_main h1 { font-size: 2.5rem !important; padding: .2rem 0 .6rem 0 !important; }
-  .st-key-rs_main .st-key-proj_text p { font-size: 1.55rem !important; line-height: 1.45; }
+  .st-key-rs_main .st-key-proj_text p { font-size: 1.65rem !important; line-height: 1.45; }
   .st-key-rs_main .st-key-proj_text_long p { font-size: 1.3rem !important; }
   .st-key-rs_main .st-key-proj_text_xlong p { font-size: 1.05rem !important; }
   .st-key-rs_figures { position: absolute; bottom: 1vh; left: 0; right: 0; gap: 2.5rem !important; }

@@ -296,7 +296,8 @@ class Presenter:
     # -- drawing
     def controls(self, state: rs.RoomState, script: RoomScript | None, showing: bool) -> None:
         with st.container(key="room_controls"):
-            row1 = st.columns(2, gap="small")
+            row1 = st.container(horizontal=True, gap="small")  # one row on a phone too
+            row1 = (row1, row1)
             if script is not None:
                 idx = phase_index(script, state.phase) if state.phase in script.phase_keys \
                     else 0
@@ -350,10 +351,10 @@ class Presenter:
                 for name, value in room_words(state, script, counts, showing, time.time())))
             if phase is not None and not showing:
                 st.caption(md_escape(phase.projector_text))
-        cols = st.columns(3)
-        cols[0].metric("Couples here", counts.joined)
-        cols[1].metric("Done with this part", counts.done_with(state.phase))
-        cols[2].metric("Shared with the room", counts.shared)
+        with st.container(horizontal=True, key="ws_figures"):
+            st.metric("Couples here", counts.joined)
+            st.metric("Done with this part", counts.done_with(state.phase))
+            st.metric("Shared with the room", counts.shared)
         with st.expander("Progress by part (counts only)"):
             st.caption("A couple is done with a part when they did its work (both sealed, "
                        "looked together, finished a round of the dialogue) or said so.")

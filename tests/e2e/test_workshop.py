@@ -1,9 +1,11 @@
-"""A workshop evening in real Chromium: a facilitator on the projector and couples on
-their own devices, each in their own browser context, against one real server.
+"""A workshop evening in real Chromium: a facilitator's presenter view, the room screen
+on a projector (1280×720 and 1920×1080) and couples on their own devices, each in their
+own browser context, against one real server.
 
-Some couples (and their answers and shares) are written straight into the server's
-store to keep the test short; two couples join through the join page, one of them from
-the QR link before they are even set up.
+Six couples set up and join through the pages (two on phones, from the QR link before
+they are set up); a few more (with their answers and shares) are written straight into
+the server's store to keep the test short. The facilitator's secret is counted on every
+page: only the presenter view's own address holds it.
 """
 
 from __future__ import annotations
@@ -21,17 +23,21 @@ from studio import room_service as rs
 from studio import safety_flow
 from studio.exercises import load_catalog
 from studio.store import Store
-from tests.e2e.conftest import Server, click, start_server, wait_idle
+from tests.e2e.conftest import Server, after_rerun, click, start_server, wait_idle
 
 SCRIPT = load_catalog().get("workshop_room")
 PHASES = SCRIPT.phases
 FOLLOW_SECONDS = 2.0  # a new phase reaches every couple's screen within this
-PHONE = {"width": 412, "height": 860}
-LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
+SHOTS = Path("/tmp/room")
 
 # Words only the couples' private data holds: none may ever reach the projector.
 PRIVATE = ["Quillon-Marrowby", "Tessaly-Oakhurst", "lanternfish-harbour-7431",
            "saffron-kettle-ritual-9902"]
+# Names the couples who set up through the pages type: never on the room screen either.
+TYPED = [("Wrenna", "Pallister"), ("Odrik", "Fennimore"), ("Yselle", "Brackwater"),
+         ("Corvin", "Ashdown"), ("Mirelle", "Thornquist"), ("Tobiah", "Quenby")]
 
 
 @pytest.fixture(scope="module")
@@ -106,38 +112,100 @@ def set_up_through_the_ui(page: Page, name_a: str, name_b: str) -> None:
     expect(page.get_by_text("You're all set")).to_be_visible()
 
 
-def test_a_workshop_evening(room_server, store, open_page, tmp_path):
+def secret_count(page: Page, secret: str) -> int:
+    """How often the facilitator's secret is in the page's HTML and links."""
+    return page.content().count(secret)
+
+
+def screen_shows_nothing_private(page: Page, secret: str, couples=()) -> None:
+    html = page.content()
+    assert secret not in html and secret not in page.url
+    for word in PRIVATE + [n for pair in TYPED for n in pair]:
+        assert word not in html, f"{word!r} reached the room screen"
+    for c in couples:
+        assert c.token not in html
+
+
+def no_controls(page: Page) -> None:
+    main = page.locator("[data-testid=stMain]")
+    assert main.get_by_role("button").count() == 0
+    assert main.get_by_role("link").count() == 0
+    assert main.locator("input, select, textarea").count() == 0
+    assert page.locator("[data-testid=stSidebar]").count() == 0
+
+
+def figure(page: Page, name: str):
+    return page.locator("[data-testid=stMetric]", has_text=name)
+
+
+def qr_and_code_visible(page: Page, code: str) -> None:
+    expect(page.locator(".st-key-room_code")).to_contain_text(code)
+    expect(page.locator("img.sbs-qr")).to_be_visible()
+    box = page.locator("img.sbs-qr").bounding_box()
+    assert box and box["y"] + box["height"] <= page.viewport_size["height"] + 1
+
+
+def seal(store: Store, couple, *, revealed: bool = False) -> None:
+    flow = safety_flow.FlowState(sealed={"a": True, "b": True},
+                                 revealed_at=time.time() if revealed else None)
+    store.start_safety_run(couple.id, "safety_map", flow.to_dict())
+
+
+def test_a_workshop_evening(room_server, store, open_page):
     srv = room_server
-    # -- the facilitator creates the room, on the projector ------------------------------
-    proj = open_page(srv, "/", viewport={"width": 1280, "height": 720})
-    proj.goto(srv.url + "/workshop?proj=1")
-    wait_idle(proj)
-    expect(proj.get_by_role("heading", name="Run a workshop")).to_be_visible()
-    press(proj, "Create the room")
-    expect(proj.get_by_role("heading", name=PHASES[0].title)).to_be_visible()
-    secret = parse_qs(urlparse(proj.url).query)["room"][0]
+    SHOTS.mkdir(exist_ok=True)
+    # -- the facilitator creates the room: this tab becomes the presenter view --------------
+    pres = open_page(srv, "/workshop", viewport=LAPTOP)
+    expect(pres.get_by_role("heading", name="Run a workshop")).to_be_visible()
+    press(pres, "Create the room")
+    expect(pres.get_by_role("heading", name=f"Part 1 of 7: {PHASES[0].title}")).to_be_visible()
+    secret = parse_qs(urlparse(pres.url).query)["room"][0]
     room = rs.facilitator_room(store, secret)
     assert room is not None
     code = room.code
-    expect(proj.locator(".st-key-room_code")).to_contain_text(code)
-    qr = proj.locator("img.sbs-qr")
-    expect(qr).to_be_visible()
-    assert qr.get_attribute("src").startswith("data:image/svg+xml;base64,")
-    # The facilitator link stays off the big screen (only the hidden sidebar's links keep it).
-    assert secret not in proj.locator("[data-testid=stMain]").inner_html()
+    for name in ("Back", "Next", "Start timer", "Show results", "More"):
+        expect(pres.get_by_role("button", name=name, exact=True)).to_be_visible()
+    # The secret: once, in the facilitator-link box of its own page; in no link.
+    assert secret_count(pres, secret) == 0  # its own address only, until asked for
+    pres.get_by_text("Your facilitator link — keep it to yourself").click()
+    expect(pres.locator("[data-testid=stCode]")).to_contain_text(secret)
+    assert secret_count(pres, secret) == 1
+    hrefs = pres.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert hrefs and not [h for h in hrefs if secret in h]
+    screen_href = pres.get_by_role("link", name="Open the room screen").get_attribute("href")
+    assert "/room-screen?screen=" in screen_href and secret not in screen_href
 
-    # -- couple 2 opens the QR link on a phone before setting up: the code is kept -------
-    c2 = open_page(srv, f"/join?code={code}", viewport=PHONE)
-    expect(c2.get_by_text("Before you join, set up the two of you")).to_be_visible()
-    press(c2, "Set us up")
-    set_up_through_the_ui(c2, "Nell", "Ode")
-    expect(c2.get_by_text("Your workshop code is ready")).to_be_visible()
-    press(c2, "Join the workshop")
-    expect(c2.get_by_label("Room code", exact=True)).to_have_value(code)
-    press(c2, "Join the workshop")
-    expect(c2.get_by_text(PHASES[0].couple_text)).to_be_visible()
+    # -- the room screen, on two projectors -----------------------------------------------
+    path = "/" + screen_href.split("/", 3)[3]
+    small = open_page(srv, path, viewport={"width": 1280, "height": 720})
+    big = open_page(srv, path, viewport={"width": 1920, "height": 1080})
+    screens = (small, big)
+    for scr in screens:
+        expect(scr.get_by_role("heading", name=PHASES[0].title)).to_be_visible()
+        qr_and_code_visible(scr, code)
+        assert scr.locator("img.sbs-qr").get_attribute("src").startswith(
+            "data:image/svg+xml;base64,")
+        no_controls(scr)
+        assert secret_count(scr, secret) == 0
+        assert fits(scr)
+    assert big.locator(".st-key-room_code h3").bounding_box()["height"] >= 120
 
-    # -- couple 1 (set up already) joins on a laptop, after one wrong code ---------------
+    # -- six couples set up and join through the pages (two on phones) ---------------------
+    couples: list[Page] = []
+    for i, (a, b) in enumerate(TYPED):
+        page = open_page(srv, f"/join?code={code}", viewport=PHONE if i < 2 else LAPTOP)
+        expect(page.get_by_text("Before you join, set up the two of you")).to_be_visible()
+        press(page, "Set us up")
+        set_up_through_the_ui(page, a, b)
+        expect(page.get_by_text("Your workshop code is ready")).to_be_visible()
+        press(page, "Join the workshop")
+        expect(page.get_by_label("Room code", exact=True)).to_have_value(code)
+        press(page, "Join the workshop")
+        expect(page.get_by_text(PHASES[0].couple_text)).to_be_visible()
+        assert secret_count(page, secret) == 0
+        couples.append(page)
+
+    # -- a seeded couple (private words) joins on a laptop, after one wrong code -----------
     one = seeded_couple(store, 1)
     c1 = open_page(srv, f"/join?c={one.token}", viewport=LAPTOP)
     box = c1.get_by_label("Room code", exact=True)
@@ -148,114 +216,154 @@ def test_a_workshop_evening(room_server, store, open_page, tmp_path):
     box.fill(code.lower())
     press(c1, "Join the workshop")
     expect(c1.get_by_text(PHASES[0].couple_text)).to_be_visible()
+    couples.append(c1)
 
-    # The projector counts them (counts only), on its own, within its polling second.
-    expect(proj.locator("[data-testid=stMetric]", has_text="Couples here")).to_contain_text("2")
+    # The screens and the presenter count them (counts only), on their own.
+    for scr in screens:
+        expect(figure(scr, "Couples here")).to_contain_text("7")
+        screen_shows_nothing_private(scr, secret, [one])
+    expect(figure(pres, "Couples here")).to_contain_text("7")
 
-    # -- couple 1 moves on to their own space: the banner follows the room there --------
+    # -- couple 1 moves on to their own space: the banner follows the room there ----------
     c1.goto(srv.url + f"/our-space?c={one.token}")
     wait_idle(c1)
-    expect(c1.get_by_role("heading", name="Our space")).to_be_visible()
     expect(c1.locator(".st-key-room_banner")).to_contain_text(PHASES[0].couple_text)
 
-    # -- the facilitator moves on: both couples' screens follow within 2 seconds --------
-    press(proj, "Next")
-    expect(proj.get_by_role("heading", name=PHASES[1].title)).to_be_visible()
+    # -- the facilitator moves on: every couple and both screens follow within 2 s --------
+    press(pres, "Next")
+    expect(pres.get_by_role("heading", name=f"Part 2 of 7: {PHASES[1].title}")).to_be_visible()
     shown_at = time.monotonic()
-    for page in (c1, c2):
+    for page in couples:
         expect(page.get_by_text(PHASES[1].couple_text)).to_be_visible(
             timeout=FOLLOW_SECONDS * 1000
         )
-    assert time.monotonic() - shown_at <= FOLLOW_SECONDS + 0.5
-    assert_no_private_words(proj, [one])
+    for scr in screens:
+        expect(scr.get_by_role("heading", name=PHASES[1].title)).to_be_visible(
+            timeout=FOLLOW_SECONDS * 1000)
+    assert time.monotonic() - shown_at <= FOLLOW_SECONDS + 1.0
 
-    # A timer on the big screen reaches the couples too.
-    press(proj, "Start timer")
-    expect(proj.locator("[data-testid=stMetric]", has_text="Time left")).to_be_visible()
-    expect(c2.get_by_text("Time left for this part")).to_be_visible()
+    # A timer reaches the screens and the couples.
+    press(pres, "Start timer")
+    for scr in screens:
+        expect(figure(scr, "Time left")).to_be_visible()
+    expect(couples[0].get_by_text("Time left for this part")).to_be_visible()
 
-    # Couple 2 is done with this part: the projector's count goes up.
-    press(c2, "We're done with this part")
-    expect(c2.get_by_text("You're done with this part")).to_be_visible()
-    expect(proj.locator("[data-testid=stMetric]", has_text="Done with this part")
-           ).to_contain_text("1")
+    # Done with this part: one couple says so, three did the work (both sealed).
+    press(couples[1], "We're done with this part")
+    expect(couples[1].get_by_text("You're done with this part")).to_be_visible()
+    for scr in screens:
+        expect(figure(scr, "Done with this part")).to_contain_text("1")
+    others = [seeded_couple(store, n) for n in range(10, 14)]
+    for c in others:
+        rs.join_room(store, c, code)
+        seal(store, c, revealed=True)
+        share(store, c, gap=2)
+    for scr in screens:
+        expect(figure(scr, "Couples here")).to_contain_text("11")
+        expect(figure(scr, "Done with this part")).to_contain_text("5")
+    expect(figure(pres, "Done with this part")).to_contain_text("5")
+    small.screenshot(path=str(SHOTS / "screen-safety_map-1280.png"))
+    big.screenshot(path=str(SHOTS / "screen-safety_map-1920.png"))
+    pres.screenshot(path=str(SHOTS / "presenter-safety_map-1280.png"), full_page=True)
 
     # Couple 1 opens the exercise of this part from the banner.
     c1.locator(".st-key-room_banner").get_by_role("button").first.click()
     expect(c1).to_have_url(re.compile(r"/safety-map\?"))
     assert parse_qs(urlparse(c1.url).query)["c"] == [one.token]
 
-    # -- anonymous results: not below the minimum group, and only on demand -------------
-    others = [seeded_couple(store, n) for n in range(10, 14)]
-    for c in others:
-        rs.join_room(store, c, code)
-        share(store, c, gap=2)
-    expect(proj.locator("[data-testid=stMetric]", has_text="Couples here")).to_contain_text("6")
-    press(proj, "Show results")
-    expect(proj.get_by_text("Results appear once at least 5 couples have shared. "
-                            "4 have so far.")).to_be_visible()
-    assert proj.locator("[data-testid=stPlotlyChart]").count() == 0
-    assert_no_private_words(proj, [one, *others])
+    # -- anonymous results: not below the minimum group, and only on release -------------
+    press(pres, "Show results")
+    expect(pres.get_by_text("Nothing to release yet: results need at least 5 couples")
+           ).to_be_visible()
+    for scr in screens:
+        expect(scr.get_by_role("heading", name="Room results")).to_be_visible()
+        expect(scr.get_by_text("Room results appear once at least 5 couples")).to_be_visible()
+        assert scr.locator(".sbs-rr-bar").count() == 0
+        qr_and_code_visible(scr, code)
+        screen_shows_nothing_private(scr, secret, [one, *others])
+        assert fits(scr)
 
     fifth = seeded_couple(store, 14)
     rs.join_room(store, fifth, code)
     share(store, fifth, gap=8)
-    # The projector keeps polling (the count moves) but does not show results by itself.
-    expect(proj.locator("[data-testid=stMetric]", has_text="Couples here")).to_contain_text("7")
-    assert proj.locator("[data-testid=stPlotlyChart]").count() == 0
-    expect(proj.get_by_text("4 have so far.")).to_be_visible()
+    for scr in screens:  # the screens keep polling, but results need a release
+        expect(figure(scr, "Shared with the room")).to_contain_text("5")
+        assert scr.locator(".sbs-rr-bar").count() == 0
 
-    press(proj, "Back to the script")
-    press(proj, "Show results")
-    expect(proj.get_by_role("heading", name="What 5 couples shared")).to_be_visible()
-    expect(proj.locator("[data-testid=stPlotlyChart]")).to_be_visible()
-    expect(proj.locator("[data-testid=stTable]")).to_contain_text("Time together or time alone")
-    expect(proj.get_by_text("To be heard: 5 people")).to_be_visible()
-    assert_no_private_words(proj, [one, fifth, *others])
-    proj.screenshot(path=str(tmp_path / "projector-results-1280.png"), full_page=True)
+    press(pres, "Back to the script")
+    for scr in screens:
+        expect(scr.get_by_role("heading", name=PHASES[1].title)).to_be_visible()
+    press(pres, "Show results")
+    expect(pres.get_by_text("Released: results from 5 couples")).to_be_visible()
+    for scr in screens:
+        expect(scr.get_by_role("heading", name="What 5 couples shared")).to_be_visible()
+        expect(scr.locator(".sbs-rr")).to_contain_text("Time together or time alone")
+        expect(scr.get_by_text("To be heard: 5 people")).to_be_visible()
+        assert "from before" not in scr.content()
+        qr_and_code_visible(scr, code)
+        screen_shows_nothing_private(scr, secret, [one, fifth, *others])
+        no_controls(scr)
+        assert fits(scr)
+    assert big.locator(".st-key-room_code h3").bounding_box()["height"] >= 120
+    small.screenshot(path=str(SHOTS / "screen-results-1280.png"))
+    big.screenshot(path=str(SHOTS / "screen-results-1920.png"))
+    pres.screenshot(path=str(SHOTS / "presenter-results-1280.png"), full_page=True)
+
+    # -- a couple page opened from the facilitator's tab carries no secret -----------------
+    after_rerun(pres, pres.locator("[data-testid=stSidebar]").get_by_role(
+        "link", name="Join a workshop").click)
+    expect(pres).to_have_url(re.compile(r"/join"))
+    assert secret not in pres.url and secret_count(pres, secret) == 0
+    pres.goto(f"{srv.url}/workshop?room={secret}")
+    wait_idle(pres)
 
     # -- leave the results and close the room ------------------------------------------
-    press(proj, "Back to the script")
-    expect(proj.get_by_role("heading", name=PHASES[1].title)).to_be_visible()
-    proj.get_by_role("button", name="More").click()
-    expect(proj.get_by_role("button", name="Close the room now")).to_be_visible()
-    press(proj, "Close the room now")
-    expect(proj.get_by_role("heading", name="This room is closed")).to_be_visible()
-    expect(c2.get_by_text("The workshop has ended")).to_be_visible()
+    press(pres, "Back to the script")
+    pres.get_by_role("button", name="More").click()
+    expect(pres.get_by_role("button", name="Close the room now")).to_be_visible()
+    press(pres, "Close the room now")
+    expect(pres.get_by_role("heading", name="This room is closed")).to_be_visible()
+    expect(couples[0].get_by_text("The workshop has ended")).to_be_visible()
+    for scr in screens:
+        expect(scr.get_by_role("heading", name="Thank you for coming")).to_be_visible()
+        screen_shows_nothing_private(scr, secret)
 
 
-def test_projector_fits_1280x720_and_1920x1080(room_server, store, open_page, tmp_path):
-    """Every part of the script on the big screen, with a running timer: no scrolling."""
+def test_room_screen_fits_every_part(room_server, store, open_page):
+    """Every part on the room screen, with a running timer: no scrolling, big code, QR."""
+    SHOTS.mkdir(exist_ok=True)
     new = rs.create_room(store, SCRIPT)
+    token = rs.screen_token_of(store, new.secret)
     for n in range(3):
         rs.join_room(store, seeded_couple(store, 100 + n, private=False), new.room.code)
     rs.start_timer(store, new.secret, 10)
     for size in ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080}):
-        page = open_page(room_server, "/", viewport=size)
-        page.goto(f"{room_server.url}/workshop?room={new.secret}&proj=1")
-        wait_idle(page)
+        page = open_page(room_server, f"/room-screen?screen={token}", viewport=size)
         for i, phase in enumerate(PHASES):
             if i:
                 rs.move_phase(store, new.secret, SCRIPT, 1)  # the screen follows by itself
                 rs.start_timer(store, new.secret, 10)
             expect(page.get_by_role("heading", name=phase.title)).to_be_visible()
             expect(page.get_by_text(phase.projector_text[:40])).to_be_visible()
-            expect(page.locator("[data-testid=stMetric]", has_text="Time left")).to_be_visible()
+            expect(figure(page, "Time left")).to_be_visible()
             body = page.evaluate(
                 "() => parseFloat(getComputedStyle(document.querySelector("
                 "'[class*=st-key-proj_text] p')).fontSize)"
             )
             assert body >= 24, body
             assert fits(page), f"{phase.key} needs scrolling at {size}"
+            qr_and_code_visible(page, new.room.code)
+            if size["width"] == 1920:
+                assert page.locator(".st-key-room_code h3").bounding_box()["height"] >= 120
+            no_controls(page)
             if i in (0, 3):
-                page.screenshot(path=str(tmp_path / f"projector-{phase.key}-{size['width']}.png"))
-        if size["width"] == 1920:  # the way out of projector mode, on the page itself
-            page.get_by_role("button", name="More").click()
-            press(page, "Leave projector mode")
-            expect(page.get_by_role("link", name="Run a workshop")).to_be_visible()
-            assert "proj=1" not in page.url
-        # Back to the start for the next size.
-        for _ in PHASES:
+                page.screenshot(path=str(SHOTS / f"screen-{phase.key}-{size['width']}.png"))
+        for _ in PHASES:  # back to the start for the next size
             rs.move_phase(store, new.secret, SCRIPT, -1)
         rs.start_timer(store, new.secret, 10)
-    assert Path(tmp_path / "projector-welcome-1920.png").exists()
+    # The presenter view on a laptop and a phone.
+    for size in (LAPTOP, PHONE):
+        page = open_page(room_server, f"/workshop?room={new.secret}", viewport=size)
+        expect(page.get_by_role("button", name="Next", exact=True)).to_be_visible()
+        page.screenshot(path=str(SHOTS / f"presenter-{size['width']}.png"), full_page=True)
+    assert (SHOTS / "screen-welcome-1920.png").exists()
