@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 PORT   ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint check bench clean venv deps dev-deps browser
+.PHONY: run workshop test lint check bench clean venv deps dev-deps browser
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ dev-deps: $(VENV)/.dev-deps
 run: deps
 	$(PY) -m studio check exercises || true
 	$(PY) -m studio.ui.launch --server.port $(PORT) --server.address localhost
+
+## make workshop: a workshop server phones on the same network can reach (prints the
+## join address; STUDIO_PUBLIC_URL=https://… for a server behind a proxy)
+workshop: deps
+	$(PY) -m studio check exercises || true
+	$(PY) -m studio workshop --port $(PORT)
 
 ## make test: dev requirements, Debian's Chromium when missing, the whole suite
 test: dev-deps browser

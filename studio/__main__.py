@@ -1,19 +1,56 @@
-"""Command line: ``python -m studio check [PATH ...]`` validates exercise files."""
+"""Command line.
+
+``python -m studio check [PATH ...]``  validates exercise files.
+``python -m studio workshop [--port N]``  starts a workshop server that phones on the
+same network can reach, and prints the addresses to use (``make workshop``).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
-from studio.exercises import check_paths
+USAGE = ("usage: python -m studio check [PATH ...]   (files or folders; default: exercises/)\n"
+         "       python -m studio workshop [--port N]")
 
-USAGE = "usage: python -m studio check [PATH ...]   (files or folders; default: exercises/)"
+
+def workshop(args: list[str]) -> int:
+    """Listen on every interface and say where phones and the facilitator go."""
+    from studio import lan
+    from studio.ui import launch
+
+    port = 8501
+    if args[:1] == ["--port"] and len(args) > 1 and args[1].isdigit():
+        port, args = int(args[1]), args[2:]
+    url = lan.public_url(os.environ.get("STUDIO_PUBLIC_URL"), lan.lan_addresses(), port)
+    print("Side by Side: a workshop server")
+    if url is None:
+        print("  We couldn't find this computer's address on a local network, so the room\n"
+              "  screen will show only the code and the QR. Connect to the room's Wi-Fi,\n"
+              "  or set STUDIO_PUBLIC_URL to the address phones use, and start again.")
+    else:
+        if lan.only_here(url):
+            print(f"  STUDIO_PUBLIC_URL is {url}: that only works on this computer.")
+        os.environ["STUDIO_PUBLIC_URL"] = url
+        print(f"  Couples join at:        {url}/join")
+    print(f"  You run the room from:  http://localhost:{port}/workshop")
+    print("  Phones must be on the same network as this computer. Anyone on that network\n"
+          "  can open the studio while it runs: stop it (Ctrl+C) when the workshop ends.")
+    sys.stdout.flush()
+    launch.main(["--server.port", str(port), "--server.address", "0.0.0.0",  # noqa: S104
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false", *args])
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["workshop"]:
+        return workshop(args[1:])
     if not args or args[0] != "check":
         print(USAGE, file=sys.stderr)
         return 2
+    from studio.exercises import check_paths
+
     code, lines = check_paths(args[1:])
     for line in lines:
         print(line)

@@ -314,6 +314,7 @@ def require_facilitator(store: Store, secret: str | None, *, open_only: bool = T
 
 
 def _refresh(store: Store, state: RoomState) -> RoomState:
+    _ROOMS.forget((store.url, state.id))  # followers in this process see it at once
     fresh = _state(store.room(state.id))
     if fresh is None:
         raise NotFacilitator("This room has been deleted.")
@@ -434,6 +435,7 @@ def hide_results(store: Store, secret: str | None, *, on: bool = False) -> None:
     state = require_facilitator(store, secret)
     store.ensure_room_screen(state.id, secret_hash(core.screen_token(secret or "")), time.time())
     store.set_room_show_results(state.id, on, time.time())
+    _ROOMS.forget((store.url, state.id))
 
 
 def _shares(store: Store, room_id: int) -> list[CoupleShare]:
@@ -617,6 +619,7 @@ def mark_done(store: Store, couple: Couple, phase: str) -> Membership:
     if m is None:
         raise NotInRoom()
     store.mark_phase_done(m.room.id, couple.id, phase)
+    _MEMBERS.forget((store.url, m.room.id, couple.id))
     fresh = current_room(store, couple)
     assert fresh is not None
     return fresh
@@ -626,6 +629,145 @@ def leave_room(store: Store, couple: Couple) -> None:
     m = current_room(store, couple)
     if m is not None:
         store.leave_room(m.room.id, couple.id)
+        _MEMBERS.forget((store.url, m.room.id, couple.id))
+
+
+# ----------------------------------------------------------------- asking for a facilitator
+
+PLACE_MAX = 24
+
+
+@dataclass(frozen=True)
+class HelpCall:
+    """A couple's call for a facilitator, as the presenter view shows it."""
+
+    ref: int  # what "On my way" answers; stays on the server (a callback's argument)
+    place: str  # the table number or nickname the couple typed: never their names
+    asked_at: float
+
+
+def clean_place(couple: Couple, raw: object) -> str:
+    """The couple's table number or nickname, or a RoomError saying kindly what's wrong."""
+    place = " ".join(str(raw or "").split())
+    if not place:
+        raise RoomError("Type your table number or a nickname, so the facilitator can "
+                        "find you.")
+    if len(place) > PLACE_MAX:
+        raise RoomError(f"Keep it short, please: up to {PLACE_MAX} characters, like "
+                        "“Table 4” or “by the window”.")
+    words = {w.casefold() for w in re.findall(r"\w+", place)}
+    names = {w.casefold() for n in (couple.name_a, couple.name_b)
+             for w in re.findall(r"\w+", n or "") if len(w) > 1}
+    if words & names:
+        raise RoomError("Please use a table number or a nickname rather than your names: "
+                        "the facilitator's screen may be seen by others.")
+    return place
+
+
+def ask_for_help(store: Store, couple: Couple, raw_place: object,
+                 now: float | None = None) -> str:
+    """Raise the couple's private flag for a facilitator; returns the place as kept."""
+    place = clean_place(couple, raw_place)
+    m = current_room(store, couple)
+    if m is None or not store.ask_for_help(m.room.id, couple.id, place,
+                                           time.time() if now is None else now):
+        raise NotInRoom()
+    _MEMBERS.forget((store.url, m.room.id, couple.id))
+    return place
+
+
+def cancel_help(store: Store, couple: Couple) -> None:
+    """We're fine after all: the couple takes their call back."""
+    m = current_room(store, couple)
+    if m is not None:
+        store.clear_help(m.room.id, couple.id)
+        _MEMBERS.forget((store.url, m.room.id, couple.id))
+
+
+def help_calls(store: Store, secret: str | None) -> list[HelpCall]:
+    """The room's open calls for the facilitator, oldest first (the facilitator only)."""
+    state = require_facilitator(store, secret)
+    return [HelpCall(r["couple_id"], r["place"], r["asked_at"])
+            for r in store.help_calls(state.id)]
+
+
+def answer_help(store: Store, secret: str | None, ref: int) -> None:
+    """"On my way": the call is cleared (on the couple's screen too)."""
+    state = require_facilitator(store, secret, open_only=False)
+    store.clear_help(state.id, int(ref))
+    _MEMBERS.forget((store.url, state.id, int(ref)))
+
+
+# ------------------------------------------------------------------------ following a room
+# Every couple's screen and every room screen asks "has anything changed?" about once a
+# second. The answer is shared: a room as read is kept for ROOM_TTL seconds for every
+# screen of this process that follows it, and a couple's own membership for MEMBER_TTL
+# (their own presses forget it at once). With 250 couples that is about two reads of the
+# room a second instead of 250, and a phase change still reaches everyone within
+# POLL + ROOM_TTL seconds. Another server process sees the same store, just as late.
+
+ROOM_TTL = 0.5
+MEMBER_TTL = 2.0
+
+
+class _Memo:
+    """A tiny time-limited memo (thread-safe: every session's script thread uses it)."""
+
+    def __init__(self, ttl: float, size: int = 4096) -> None:
+        import threading
+
+        self.ttl, self.size = ttl, size
+        self._data: dict[Any, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, load) -> Any:
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        value = load()
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[key] = (now, value)
+        return value
+
+    def forget(self, key: Any) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
+
+_ROOMS = _Memo(ROOM_TTL)
+_MEMBERS = _Memo(MEMBER_TTL)
+
+
+@dataclass(frozen=True)
+class Following:
+    """What a couple's screen shows of their room: the room, and their own marks."""
+
+    room: RoomState
+    done_phases: frozenset[str]
+    help_place: str | None
+
+
+def follow(store: Store, couple_id: int, room_id: int) -> Following | None:
+    """The couple's room as their screen shows it now; None when they are no longer in
+    it (left, or the room was deleted). Cheap: see ROOM_TTL and MEMBER_TTL."""
+    state = _ROOMS.get((store.url, room_id), lambda: _state(store.room(room_id)))
+    if state is None:
+        return None
+    mine = _MEMBERS.get((store.url, room_id, couple_id),
+                        lambda: store.member_marks(room_id, couple_id))
+    if mine is None:
+        return None
+    done, place = mine
+    return Following(state, frozenset(done), place)
+
+
+def followed_room(store: Store, room_id: int) -> RoomState | None:
+    """A room for a screen that follows it (the room screen, the presenter's preview)."""
+    return _ROOMS.get((store.url, room_id), lambda: _state(store.room(room_id)))
 
 
 def share_with_room(

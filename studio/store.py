@@ -235,6 +235,19 @@ room_screens = Table(
     Column("updated_at", Float, nullable=False),
 )
 
+# Version 8: a couple's private "we'd like a facilitator" flag in a room. Holds only
+# the table number or nickname the couple typed for the facilitator (never names), and
+# goes with the room or the couple (cascade); the facilitator's "On my way" deletes it.
+room_help = Table(
+    "room_help",
+    metadata,
+    Column("room_id", Integer, ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False),
+    Column("place", String(40), nullable=False),
+    Column("asked_at", Float, nullable=False),
+    UniqueConstraint("room_id", "couple_id", name="uq_help"),
+)
+
 # Forward migrations: version -> tables it adds. Each runs once, in order.
 MIGRATIONS: list[tuple[int, list[Table]]] = [
     (1, [couples]),
@@ -244,11 +257,13 @@ MIGRATIONS: list[tuple[int, list[Table]]] = [
     (5, [pending_scrubs]),
     (6, [partner_pins]),
     (7, [room_screens]),
+    (8, [room_help]),
 ]
 # The tables that hold a couple's words (cleaned after a delete on servers too).
 WORD_TABLES: tuple[Table, ...] = (
     couples, safety_runs, safety_answers, topics, dialogues, dialogue_notes,
     dialogue_ratings, rooms, room_members, room_shares, join_attempts, partner_pins,
+    room_help,
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -1261,9 +1276,9 @@ class Store:
                 )
 
     def leave_room(self, room_id: int, couple_id: int) -> None:
-        """Take the couple out of the room, with their share."""
+        """Take the couple out of the room, with their share and any call for help."""
         with self.write() as conn:
-            for table in (room_shares, room_members):
+            for table in (room_help, room_shares, room_members):
                 conn.execute(
                     delete(table).where(table.c.room_id == room_id, table.c.couple_id == couple_id)
                 )
@@ -1420,6 +1435,67 @@ class Store:
              "dialogue_states": talks[m.couple_id]}
             for m in members
         ]
+
+    def ask_for_help(self, room_id: int, couple_id: int, place: str, now: float) -> bool:
+        """Raise (or re-word) the couple's call for a facilitator; False if they are not
+        a member of the room (left, or the room is gone)."""
+        with self.write() as conn:
+            member = conn.execute(
+                select(room_members.c.room_id).where(
+                    room_members.c.room_id == room_id, room_members.c.couple_id == couple_id)
+            ).first()
+            if member is None:
+                return False
+            changed = conn.execute(
+                update(room_help)
+                .where(room_help.c.room_id == room_id, room_help.c.couple_id == couple_id)
+                .values(place=place)
+            ).rowcount
+            if not changed:
+                conn.execute(insert(room_help).values(
+                    room_id=room_id, couple_id=couple_id, place=place, asked_at=now))
+        return True
+
+    def member_marks(self, room_id: int, couple_id: int) -> tuple[list[str], str | None] | None:
+        """One couple's own marks in a room: the phases they said they finished and the
+        place of their call for a facilitator (or None); None if not a member."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(room_members.c.done_phases, room_help.c.place)
+                .select_from(room_members.outerjoin(
+                    room_help, (room_help.c.room_id == room_members.c.room_id)
+                    & (room_help.c.couple_id == room_members.c.couple_id)))
+                .where(room_members.c.room_id == room_id,
+                       room_members.c.couple_id == couple_id)
+            ).first()
+        return None if row is None else (json.loads(row.done_phases), row.place)
+
+    def help_of(self, room_id: int, couple_id: int) -> str | None:
+        """The place the couple gave when they asked for a facilitator, or None."""
+        with self.read() as conn:
+            return conn.execute(
+                select(room_help.c.place).where(
+                    room_help.c.room_id == room_id, room_help.c.couple_id == couple_id)
+            ).scalar()
+
+    def help_calls(self, room_id: int) -> list[dict[str, Any]]:
+        """Open calls for a facilitator, oldest first: a number to answer it by (the
+        row's own id, never the couple's), the place the couple typed, when."""
+        with self.read() as conn:
+            rows = conn.execute(
+                select(room_help.c.couple_id, room_help.c.place, room_help.c.asked_at)
+                .where(room_help.c.room_id == room_id).order_by(room_help.c.asked_at)
+            ).all()
+        return [{"couple_id": r.couple_id, "place": r.place, "asked_at": float(r.asked_at)}
+                for r in rows]
+
+    def clear_help(self, room_id: int, couple_id: int | None = None) -> int:
+        """Answer one call (or, without ``couple_id``, every call) of the room."""
+        where = [room_help.c.room_id == room_id]
+        if couple_id is not None:
+            where.append(room_help.c.couple_id == couple_id)
+        with self.write() as conn:
+            return conn.execute(delete(room_help).where(*where)).rowcount
 
     def record_join_failure(self, clients: list[str], now: float, forget_before: float) -> None:
         """Note one failed join for each key in ``clients``; drop notes older than

@@ -29,7 +29,7 @@ membership = room_service.current_room(store, couple)
 if membership is not None and waiting in (None, membership.room.code):
     room_banner.forget_code()
     st.query_params.pop(JOIN_QUERY_PARAM, None)
-    room_banner.live_room(couple)
+    room_banner.live_room(couple, membership.room.id)
     st.caption(
         "The room sees only how many couples joined and finished each part. Your answers "
         "stay yours unless you both choose to share totals-only figures."
@@ -54,7 +54,8 @@ st.write(
 with st.form("join_form", border=True):
     typed = st.text_input(
         "Room code", value=waiting or "", max_chars=24, key="join_code",
-        placeholder="ACD-479", help="Six letters and numbers. Case and dashes don't matter.",
+        placeholder="From the big screen",
+        help="Six letters and numbers. Case and dashes don't matter.",
     )
     submitted = st.form_submit_button("Join the workshop", type="primary")
 if submitted:

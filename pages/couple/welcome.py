@@ -8,7 +8,8 @@ from studio.ui.partner import label
 layout.where("welcome")
 st.title("Side by Side")
 st.write(
-    "A quiet space for the two of you, on one laptop. You'll each say, privately, what "
+    f"A quiet space for the two of you, on one {context.device()}. You'll each say, "
+    "privately, what "
     "helps you feel safe with each other; then you'll look at it together and practise "
     "listening in a way that helps both of you feel heard."
 )

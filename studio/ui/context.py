@@ -228,6 +228,17 @@ def projector() -> bool:
     return st.query_params.get(PROJECTOR_PARAM) == "1"
 
 
+def device() -> str:
+    """The noun for the device in the couple's hands: phone, tablet or laptop."""
+    from studio.devices import device_kind
+
+    try:
+        ua = st.context.headers.get("User-Agent")
+    except Exception:  # no request (AppTest): the laptop, as designed
+        ua = None
+    return device_kind(ua)
+
+
 def keep_params(**extra: Any) -> dict[str, str]:
     """Query parameters every internal link carries: the couple and projector mode.
     Never the facilitator's secret (``ROOM_PARAM``): it stays in the presenter view's

@@ -68,7 +68,7 @@ def curtain(couple: Couple, partner: str, key: str, purpose: str, *,
         return True
     attempts = context.store().pin_attempts(couple.id, partner)
     other = "b" if partner == "a" else "a"
-    st.header("Pass the laptop to " + label(couple, partner))
+    st.header(f"Pass the {context.device()} to " + label(couple, partner))
     st.write(
         "The next screen is just for " + label(couple, partner) + ". "
         + label(couple, other) + ", please look away for a moment, or step out of the room. "

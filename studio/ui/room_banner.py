@@ -118,7 +118,7 @@ def show(couple: Couple | None, url_path: str) -> None:
     if membership is not None:
         if waiting:
             forget_code()
-        st.fragment(run_every=POLL_SECONDS)(_live)(couple, url_path, False)
+        _room(couple, membership.room.id, url_path, full=False)
 
 
 def _code_waiting(code: str) -> None:
@@ -134,60 +134,153 @@ def _code_waiting(code: str) -> None:
 # ------------------------------------------------------------------------- live room
 
 
-def live_room(couple: Couple) -> None:
+def live_room(couple: Couple, room_id: int) -> None:
     """The full room view for the join page (polls like the banner)."""
-    st.fragment(run_every=POLL_SECONDS)(_live)(couple, "join", True)
+    _room(couple, room_id, "join", full=True)
 
 
-def _live(couple: Couple, url_path: str, full: bool) -> None:
-    """Polled every second: two small reads (the couple's rooms, and that's it)."""
+def _room(couple: Couple, room_id: int, url_path: str, *, full: bool) -> None:
+    """The room box: a polled part (what the room does now) and, drawn with the page,
+    the couple's own quick actions (a break, a facilitator), which need no polling."""
+    with st.container(border=True, key="room_live_full" if full else "room_banner"):
+        st.fragment(run_every=POLL_SECONDS)(_live)(couple.token, couple.id, room_id,
+                                                   url_path, full)
+        with st.container(horizontal=True, gap="small", key=f"room_own_{full}"):
+            if couple.paused_at is None:
+                st.button("Take a break", icon=":material/pause_circle:",
+                          key=f"room_break_{full}", on_click=_pause, args=(couple.token,),
+                          help="Stop here for a while. Everything is kept.")
+            _help_popover(couple, full)
+
+
+def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -> None:
+    """Polled about once a second: what the room does now. Shared, short-lived reads
+    (room_service.follow), so 250 couples cost about two reads of the room a second."""
     from studio import room_service
     from studio.room import phase_index
 
     store = context.store()
-    membership = room_service.current_room(store, couple)
-    if membership is None:
-        if full:
-            st.info("The workshop has ended. Thank you for taking part.",
-                    icon=":material/favorite:")
+    following = room_service.follow(store, couple_id, room_id)
+    if following is None or not following.room.is_open:
+        st.markdown(":material/favorite: **The workshop has ended.** Thank you for "
+                    "taking part." if following is not None else
+                    ":material/logout: **You're no longer in this workshop.**")
         return
-    state = membership.room
+    state = following.room
     script = room_service.script_for(context.catalog(), state.script_id)
     phase = _phase(script, state.phase)
-    box = st.container(border=True, key="room_live_full" if full else "room_banner")
-    with box:
-        if phase is None or script is None:
-            st.write("The workshop is on. Your screen follows along when the facilitator "
-                     "moves on.")
-            return
-        n, m = phase_index(script, phase.key) + 1, len(script.phases)
-        st.caption(f"Workshop · part {n} of {m}")
-        if full:
-            st.header(content_md(phase.title), anchor=False)
-        else:
-            st.markdown("**" + md_escape(phase.title) + "**")  # bold already: no emphasis
+    if phase is None or script is None:
+        st.write("The workshop is on. Your screen follows along when the facilitator "
+                 "moves on.")
+        return
+    n, m = phase_index(script, phase.key) + 1, len(script.phases)
+    left = state.timer_left(time.time())
+    clock = ""
+    if left is not None:
+        clock = (f" · :material/timer: **{journey.clock(left)}** left" if left > 0
+                 else " · **Time's up.** Finish your sentence, no rush.")
+    st.caption(f"Workshop · part {n} of {m}")
+    if full:
+        st.header(content_md(phase.title), anchor=False)
+        if left is not None and left > 0:
+            st.metric("Time left for this part", journey.clock(left))
+        elif left is not None:
+            st.markdown("**Time's up for this part.** Finish your sentence, no rush.")
+    else:  # one line: the title, bold already (no emphasis inside), and the time
+        st.markdown("**" + md_escape(phase.title) + "**" + clock)
+    target = VIEW_PAGES.get(phase.couple_view)
+    on_it = target is not None and _PAGE_PATHS.get(target[0]) == url_path
+    if full or not on_it:
         st.markdown(content_md(phase.couple_text))
-        left = state.timer_left(time.time())
-        if left is not None:
-            if left > 0:
-                st.metric("Time left for this part", journey.clock(left))
-            else:
-                st.markdown("**Time's up for this part.** Finish your sentence, no rush.")
-        cols = st.columns(2)
-        target = VIEW_PAGES.get(phase.couple_view)
-        with cols[0]:
-            if target and _PAGE_PATHS.get(target[0]) != url_path and st.button(
-                target[1], type="primary", key=f"room_open_{full}", icon=":material/arrow_forward:"
-            ):
-                context.go(target[0])
-        with cols[1]:
-            if phase.key in membership.done_phases:
-                st.markdown(":material/check_circle: **You're done with this part.**")
-                st.caption("Take your time. Your screen moves on when the facilitator does.")
-            else:
-                st.button("We're done with this part", key=f"room_done_{full}",
-                          icon=":material/check:", on_click=_mark_done,
-                          args=(couple.token, phase.key))
+    else:  # on the exercise itself: its own button stays near the top of a phone
+        with st.expander("What to do in this part"):
+            st.markdown(content_md(phase.couple_text))
+    if following.help_place:
+        with st.container(key=f"room_help_on_{full}"):
+            st.markdown(":material/front_hand: **You've asked for a facilitator** ("
+                        + md_escape(following.help_place) + "). They'll come to you; "
+                        "only they see this.")
+            st.button("We're fine now", key=f"room_help_cancel_{full}",
+                      on_click=_cancel_help, args=(token,))
+    else:
+        ss = st.session_state
+        if ss.pop(_HELP_ASKED, None) == room_id:  # asked, and now answered
+            ss[_HELP_ANSWERED] = time.time()
+        if time.time() - ss.get(_HELP_ANSWERED, 0.0) < 90:
+            st.markdown(":material/directions_walk: **A facilitator is on the way.**")
+    with st.container(horizontal=True, gap="small", key=f"room_actions_{full}"):
+        if target and not on_it and st.button(
+            target[1], type="primary", key=f"room_open_{full}", icon=":material/arrow_forward:"
+        ):
+            context.go(target[0])
+        if phase.key in following.done_phases:
+            st.markdown(":material/check_circle: **You're done with this part.** Your "
+                        "screen moves on when the facilitator does.")
+        else:
+            st.button("We're done with this part", key=f"room_done_{full}",
+                      icon=":material/check:", on_click=_mark_done,
+                      args=(token, phase.key))
+    if following.help_place:
+        st.session_state[_HELP_ASKED] = room_id  # a later poll without it: answered
+
+
+_HELP_ASKED = "room_help_asked"
+_HELP_ANSWERED = "room_help_answered_at"
+_PLACE_KEY = "room_help_place_{}"
+
+
+def _help_popover(couple: Couple, full: bool) -> None:
+    with st.popover("Ask for a facilitator", icon=":material/front_hand:",
+                    key=f"room_help_{full}"):
+        st.markdown("A facilitator will come to your table. Only they see it, not the "
+                    "room.")
+        st.text_input("Your table number or a nickname", max_chars=40,
+                      key=_PLACE_KEY.format(full), placeholder="Table 4",
+                      help="So they can find you. Not your names, please.")
+        st.button("Call a facilitator", type="primary", key=f"room_help_go_{full}",
+                  on_click=_ask_help, args=(couple.token, full))
+        problem = st.session_state.get(f"room_help_problem_{full}")
+        if problem:
+            st.error(problem, icon=":material/edit:")
+
+
+def _ask_help(token: str, full: bool) -> None:
+    from studio import room_service
+
+    store = context.store()
+    couple = store.couple_by_token(token)
+    if couple is None:
+        return
+    try:
+        room_service.ask_for_help(store, couple, st.session_state.get(_PLACE_KEY.format(full)))
+    except room_service.RoomError as exc:
+        st.session_state[f"room_help_problem_{full}"] = str(exc)
+    else:
+        st.session_state.pop(f"room_help_problem_{full}", None)
+
+
+def _cancel_help(token: str) -> None:
+    from studio import room_service
+
+    store = context.store()
+    couple = store.couple_by_token(token)
+    if couple is not None:
+        room_service.cancel_help(store, couple)
+    st.session_state.pop(_HELP_ASKED, None)
+    st.session_state.pop(_HELP_ANSWERED, None)
+
+
+def _pause(token: str) -> None:
+    """"Take a break": the break begins (the page shows the break screen), and every
+    hand-over screen closes, as the sidebar's button does."""
+    from studio import services
+    from studio.ui import curtain
+
+    curtain.close_all()
+    store = context.store()
+    found = store.couple_by_token(token)
+    if found is not None:
+        services.pause(store, found)
 
 
 def _mark_done(token: str, phase: str) -> None:

@@ -44,7 +44,9 @@ def base_url() -> str:
 
 
 def local_only(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in ("localhost", "127.0.0.1", "::1", "0.0.0.0")  # noqa: S104
+    from studio.lan import only_here
+
+    return only_here(url)
 
 
 def in_words(seconds: float) -> str:
@@ -293,6 +295,9 @@ class Presenter:
     def on_close(self) -> None:
         self.act(rs.close_room)
 
+    def on_answer_help(self, ref: int) -> None:
+        self.act(rs.answer_help, ref)
+
     # -- drawing
     def controls(self, state: rs.RoomState, script: RoomScript | None, showing: bool) -> None:
         with st.container(key="room_controls"):
@@ -339,6 +344,7 @@ class Presenter:
         script = rs.script_for(self.cat, state.script_id)
         showing = rs.showing_results(self.store, room_id)
         counts = rs.counts(self.store, state, script)
+        self.help_calls()
         with st.container(border=True, key="ws_preview"):
             st.caption("On the room screen now")
             phase = _phase(script, state.phase)
@@ -362,6 +368,29 @@ class Presenter:
                 rows = [{"Part": p.title, "Couples done": counts.done_with(p.key)}
                         for p in script.phases]
                 st.table(pd.DataFrame(rows).set_index("Part"))
+
+    def help_calls(self) -> None:
+        """Couples who asked for a facilitator: by the place they gave, never a name.
+        Only here, on the presenter view; the room screen never shows them."""
+        try:
+            calls = rs.help_calls(self.store, self.secret)
+        except rs.RoomError:
+            return
+        if not calls:
+            return
+        with st.container(border=True, key="ws_help"):
+            st.markdown(":material/front_hand: **" + ("A couple would like you" if len(calls)
+                        == 1 else f"{len(calls)} couples would like you") + "**")
+            now = time.time()
+            for call in calls:
+                with st.container(horizontal=True, vertical_alignment="center",
+                                  key=f"ws_help_row_{call.ref}"):
+                    minutes = max(0, round((now - call.asked_at) / 60))
+                    since = "just now" if minutes < 1 else f"{plural(minutes, 'minute')} ago"
+                    st.markdown("**" + md_escape(call.place) + "** · asked " + since)
+                    st.button("On my way", key=f"ws_help_ok_{call.ref}",
+                              icon=":material/directions_walk:",
+                              on_click=self.on_answer_help, args=(call.ref,))
 
     def results(self, state: rs.RoomState) -> None:
         """The released totals (as the room sees them) and what the last press did."""
@@ -392,8 +421,9 @@ class Presenter:
         if local_only(link):
             st.warning(
                 "This address only works on this computer, so the room screen shows only "
-                "the code and the QR. For phones in the room, open the studio by this "
-                "computer's network address, or set STUDIO_PUBLIC_URL.",
+                "the code and the QR, and phones can't reach the studio yet. Start it "
+                "with “make workshop” instead: it listens on your network and puts the "
+                "right address on the room screen. Behind a proxy, set STUDIO_PUBLIC_URL.",
                 icon=":material/wifi_off:",
             )
 

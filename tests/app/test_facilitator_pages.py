@@ -407,7 +407,7 @@ def test_the_banner_follows_the_room_on_couple_pages(make_app, store, room):
     assert "Open “What makes you feel safe?”" in [b.label for b in at.button]
     rs.start_timer(store, room.secret, 10)
     ok(at.run())
-    assert "Time left for this part" in [m.label for m in at.metric]
+    assert re.search(r"\*\*(10:00|9:5\d)\*\* left", " ".join(m.value for m in at.markdown))
 
 
 def test_no_banner_for_couples_outside_a_room(make_app, store):
@@ -435,3 +435,74 @@ def test_every_page_on_the_projector_has_a_way_out(make_app, store, page):
     assert not at.exception
     assert "proj" not in at.query_params
     assert "Leave projector mode" not in [b.label for b in at.button]
+
+
+# ------------------------------------------------------------- a couple asks for help
+
+
+def test_a_couple_calls_a_facilitator_privately_and_it_clears(make_app, store, room):
+    c = make_ready(store)
+    rs.join_room(store, c, room.room.code)
+    at = open_page(make_app(c=c.token), "home")
+    place = at.text_input(key="room_help_place_False")
+    # Their names are refused kindly, and nothing is raised.
+    place.input(f"{c.name_a}'s table")
+    button(at, "Call a facilitator").click()
+    ok(at.run())
+    assert "rather than your names" in texts(at) or any(
+        "rather than your names" in e.value for e in at.error)
+    assert store.help_calls(room.room.id) == []
+    at.text_input(key="room_help_place_False").input("Table 4 <b>*by*</b>")
+    button(at, "Call a facilitator").click()
+    ok(at.run())
+    assert "You've asked for a facilitator" in texts(at)
+    # The presenter sees the place (as text), the room screen never does.
+    pres = open_page(make_app(room=room.secret), "workshop")
+    assert "Table 4 <b>*by*</b>" in texts(pres)
+    screen = open_page(make_app(screen=rs.screen_token_of(store, room.secret)), "room_screen")
+    assert "Table 4" not in sent(screen)
+    assert "would like" not in texts(screen)
+    button(pres, "On my way").click()
+    ok(pres.run())
+    assert "Table 4" not in texts(pres)
+    assert store.help_calls(room.room.id) == []
+    ok(at.run())
+    assert "A facilitator is on the way" in texts(at)
+    assert "You've asked for a facilitator" not in texts(at)
+
+
+def test_a_couple_can_take_back_their_call(make_app, store, room):
+    c = make_ready(store)
+    rs.join_room(store, c, room.room.code)
+    rs.ask_for_help(store, c, "by the window")
+    at = open_page(make_app(c=c.token), "home")
+    assert "by the window" in texts(at)
+    button(at, "We're fine now").click()
+    ok(at.run())
+    assert store.help_calls(room.room.id) == []
+    assert "You've asked for a facilitator" not in texts(at)
+    assert "on the way" not in texts(at)
+
+
+def test_the_break_is_one_tap_from_the_room_banner(make_app, store, room):
+    c = make_ready(store)
+    rs.join_room(store, c, room.room.code)
+    rs.move_phase(store, room.secret, SCRIPT, 1)
+    at = open_page(make_app(c=c.token), "safety_map")
+    main_break = [b for b in at.main.button if b.label == "Take a break"]
+    assert len(main_break) == 1
+    main_break[0].click()
+    ok(at.run())
+    assert store.couple_by_token(c.token).paused_at is not None
+    assert "Taking a break" in texts(at)
+
+
+def test_on_the_exercise_the_room_text_folds_away(make_app, store, room):
+    """On the exercise's own page the banner is one line and a fold, so the exercise's
+    own button stays near the top of a phone; elsewhere the part's text is shown."""
+    c = make_ready(store)
+    rs.join_room(store, c, room.room.code)
+    rs.move_phase(store, room.secret, SCRIPT, 1)
+    at = open_page(make_app(c=c.token), "safety_map")
+    assert "What to do in this part" in [e.label for e in at.expander]
+    assert "Open “What makes you feel safe?”" not in [b.label for b in at.button]

@@ -241,8 +241,10 @@ def open_page(browser, requests_seen):
     """open_page(server, path='/', viewport=None) -> a new page in its own context."""
     contexts = []
 
-    def _open(srv: Server, path: str = "/", viewport: dict | None = None) -> Page:
-        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+    def _open(srv: Server, path: str = "/", viewport: dict | None = None,
+              **options) -> Page:
+        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
+                                  **options)
         contexts.append(ctx)
         rec = Requests({urlparse(srv.url).netloc})
         requests_seen.append(rec)

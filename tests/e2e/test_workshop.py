@@ -19,16 +19,23 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from studio import dialogue_service as dsvc
 from studio import room_service as rs
 from studio import safety_flow
 from studio.exercises import load_catalog
 from studio.store import Store
 from tests.e2e.conftest import Server, after_rerun, click, start_server, wait_idle
+from tests.e2e.test_dialogue_journey import in_view
+from tests.e2e.test_foundation import token_of
 
 SCRIPT = load_catalog().get("workshop_room")
 PHASES = SCRIPT.phases
 FOLLOW_SECONDS = 2.0  # a new phase reaches every couple's screen within this
 PHONE = {"width": 390, "height": 844}
+# A phone as the server sees one: its User-Agent (the words say "phone"), touch.
+MOBILE = {"user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+          "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
+          "is_mobile": True, "has_touch": True}
 LAPTOP = {"width": 1280, "height": 800}
 SHOTS = Path("/tmp/room")
 
@@ -97,11 +104,12 @@ def fits(page: Page) -> bool:
     )
 
 
-def set_up_through_the_ui(page: Page, name_a: str, name_b: str) -> None:
+def set_up_through_the_ui(page: Page, name_a: str, name_b: str, device: str) -> None:
     expect(page.get_by_text("Who's here?")).to_be_visible()
     page.get_by_role("textbox", name="Name of the first partner").fill(name_a)
     page.get_by_role("textbox", name="Name of the second partner").fill(name_b)
     press(page, "That's us")
+    expect(page.get_by_role("heading", name=f"Pass the {device} to")).to_be_visible()
     for _ in ("a", "b"):
         button = page.get_by_role("button", name="I'm")
         expect(button.first).to_be_visible()
@@ -193,10 +201,12 @@ def test_a_workshop_evening(room_server, store, open_page):
     # -- six couples set up and join through the pages (two on phones) ---------------------
     couples: list[Page] = []
     for i, (a, b) in enumerate(TYPED):
-        page = open_page(srv, f"/join?code={code}", viewport=PHONE if i < 2 else LAPTOP)
+        on_phone = i < 2
+        page = (open_page(srv, f"/join?code={code}", viewport=PHONE, **MOBILE) if on_phone
+                else open_page(srv, f"/join?code={code}", viewport=LAPTOP))
         expect(page.get_by_text("Before you join, set up the two of you")).to_be_visible()
         press(page, "Set us up")
-        set_up_through_the_ui(page, a, b)
+        set_up_through_the_ui(page, a, b, "phone" if on_phone else "laptop")
         expect(page.get_by_text("Your workshop code is ready")).to_be_visible()
         press(page, "Join the workshop")
         expect(page.get_by_label("Room code", exact=True)).to_have_value(code)
@@ -309,6 +319,56 @@ def test_a_workshop_evening(room_server, store, open_page):
     big.screenshot(path=str(SHOTS / "screen-results-1920.png"))
     pres.screenshot(path=str(SHOTS / "presenter-results-1280.png"), full_page=True)
 
+    # -- phones: a reload keeps the room; a private call for a facilitator -------------
+    phone = couples[0]
+    phone.reload()
+    wait_idle(phone)
+    expect(phone.get_by_text(PHASES[1].couple_text)).to_be_visible()
+    phone.goto(f"{srv.url}/join?code={code}&c={token_of(phone)}")  # the QR link, again
+    wait_idle(phone)
+    expect(phone.get_by_text(PHASES[1].couple_text)).to_be_visible()
+    expect(phone.get_by_label("Room code", exact=True)).to_have_count(0)
+    phone.get_by_role("button", name="Ask for a facilitator").click()
+    phone.get_by_role("textbox", name="Your table number or a nickname").fill("Table 2")
+    press(phone, "Call a facilitator")
+    expect(phone.get_by_text("You've asked for a facilitator")).to_be_visible()
+    expect(pres.locator(".st-key-ws_help")).to_contain_text(
+        "Table 2", timeout=FOLLOW_SECONDS * 1000)
+    for scr in screens:
+        assert "Table 2" not in scr.content()
+    press(pres, "On my way")
+    expect(pres.locator(".st-key-ws_help")).to_have_count(0)
+    expect(phone.get_by_text("A facilitator is on the way")).to_be_visible(
+        timeout=FOLLOW_SECONDS * 1000)
+
+    # -- the dialogue on a phone: its step's button and the break are in reach -----------
+    press(pres, "Back to the script")
+    press(pres, "Next")
+    press(pres, "Next")
+    expect(pres.get_by_role("heading", name=f"Part 4 of 7: {PHASES[3].title}")).to_be_visible()
+    mine = store.couple_by_token(token_of(phone))
+    dsvc.start_on_topic(store, mine, "Evenings after work")
+    open_it = phone.get_by_role("button", name="Open “Talk and listen”")
+    expect(open_it).to_be_visible(timeout=FOLLOW_SECONDS * 1000)
+    after_rerun(phone, open_it.click)
+    expect(phone).to_have_url(re.compile(r"/dialogue\?"))
+    expect(phone.get_by_role("heading", name="Is now a good time?")).to_be_visible()
+    in_view(phone, "Yes, now is good")
+    in_view(phone, "Take a break")
+    phone.screenshot(path=str(SHOTS / "phone-dialogue-390.png"))
+    press(phone, "Yes, now is good")
+    expect(phone.get_by_text("Say it").first).to_be_visible()
+    press(phone, "Take a break")
+    expect(phone.get_by_role("heading", name="Taking a break")).to_be_visible()
+    press(phone, "We're ready to carry on")
+
+    # -- a couple leaves the room: the counts say so --------------------------------------
+    leaver = couples[5]
+    leaver.get_by_text("Leave this workshop").click()
+    press(leaver, "Leave the workshop")
+    expect(leaver.get_by_label("Room code", exact=True)).to_be_visible()
+    expect(figure(pres, "Couples here")).to_contain_text("11", timeout=FOLLOW_SECONDS * 1000)
+
     # -- a couple page opened from the facilitator's tab carries no secret -----------------
     after_rerun(pres, pres.locator("[data-testid=stSidebar]").get_by_role(
         "link", name="Join a workshop").click)
@@ -317,8 +377,7 @@ def test_a_workshop_evening(room_server, store, open_page):
     pres.goto(f"{srv.url}/workshop?room={secret}")
     wait_idle(pres)
 
-    # -- leave the results and close the room ------------------------------------------
-    press(pres, "Back to the script")
+    # -- close the room ----------------------------------------------------------------
     pres.get_by_role("button", name="More").click()
     expect(pres.get_by_role("button", name="Close the room now")).to_be_visible()
     press(pres, "Close the room now")
