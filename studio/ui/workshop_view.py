@@ -73,13 +73,7 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _phase(script: RoomScript | None, key: str):
-    if script is None:
-        return None
-    try:
-        return script.phase(key)
-    except KeyError:
-        return None
+_phase = room_banner._phase  # one helper for both: a phase by key, or None
 
 
 def screen_url(token: str) -> str:
