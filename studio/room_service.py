@@ -593,6 +593,7 @@ def join_room(
     if not state.is_open:
         raise JoinRefused("closed", "That workshop has ended. Thank you for coming.")
     store.add_room_member(state.id, couple.id, now)
+    _MARKS.forget((store.url, state.id))
     return state
 
 
@@ -619,7 +620,7 @@ def mark_done(store: Store, couple: Couple, phase: str) -> Membership:
     if m is None:
         raise NotInRoom()
     store.mark_phase_done(m.room.id, couple.id, phase)
-    _MEMBERS.forget((store.url, m.room.id, couple.id))
+    _MARKS.forget((store.url, m.room.id))
     fresh = current_room(store, couple)
     assert fresh is not None
     return fresh
@@ -629,7 +630,7 @@ def leave_room(store: Store, couple: Couple) -> None:
     m = current_room(store, couple)
     if m is not None:
         store.leave_room(m.room.id, couple.id)
-        _MEMBERS.forget((store.url, m.room.id, couple.id))
+        _MARKS.forget((store.url, m.room.id))
 
 
 # ----------------------------------------------------------------- asking for a facilitator
@@ -672,7 +673,7 @@ def ask_for_help(store: Store, couple: Couple, raw_place: object,
     if m is None or not store.ask_for_help(m.room.id, couple.id, place,
                                            time.time() if now is None else now):
         raise NotInRoom()
-    _MEMBERS.forget((store.url, m.room.id, couple.id))
+    _MARKS.forget((store.url, m.room.id))
     return place
 
 
@@ -681,7 +682,7 @@ def cancel_help(store: Store, couple: Couple) -> None:
     m = current_room(store, couple)
     if m is not None:
         store.clear_help(m.room.id, couple.id)
-        _MEMBERS.forget((store.url, m.room.id, couple.id))
+        _MARKS.forget((store.url, m.room.id))
 
 
 def help_calls(store: Store, secret: str | None) -> list[HelpCall]:
@@ -695,38 +696,49 @@ def answer_help(store: Store, secret: str | None, ref: int) -> None:
     """"On my way": the call is cleared (on the couple's screen too)."""
     state = require_facilitator(store, secret, open_only=False)
     store.clear_help(state.id, int(ref))
-    _MEMBERS.forget((store.url, state.id, int(ref)))
+    _MARKS.forget((store.url, state.id))
 
 
 # ------------------------------------------------------------------------ following a room
-# Every couple's screen and every room screen asks "has anything changed?" about once a
-# second. The answer is shared: a room as read is kept for ROOM_TTL seconds for every
-# screen of this process that follows it, and a couple's own membership for MEMBER_TTL
-# (their own presses forget it at once). With 250 couples that is about two reads of the
-# room a second instead of 250, and a phase change still reaches everyone within
-# POLL + ROOM_TTL seconds. Another server process sees the same store, just as late.
+# Every couple's screen asks "has anything changed?" every POLL seconds (the room screen
+# and the presenter's preview every second). The answer is shared by every screen of
+# this process: a room as read is kept for ROOM_TTL seconds, and so are all its members'
+# own marks, read in one query (their own presses forget them at once). With 250 couples
+# that is about four small reads a second instead of 500, and a phase change still
+# reaches everyone within POLL + ROOM_TTL seconds. Another server process sees the same
+# store, just as late. docs/PERFORMANCE.md, part 6, has the figures.
 
-ROOM_TTL = 0.5
-MEMBER_TTL = 2.0
+ROOM_TTL = 0.25
 
 
 class _Memo:
-    """A tiny time-limited memo (thread-safe: every session's script thread uses it)."""
+    """A tiny time-limited memo (thread-safe: every session's script thread uses it).
+
+    One load at a time per key: while one thread reads a stale entry afresh, the
+    others are given the stale value rather than all asking the store at once."""
 
     def __init__(self, ttl: float, size: int = 4096) -> None:
         import threading
 
         self.ttl, self.size = ttl, size
         self._data: dict[Any, tuple[float, Any]] = {}
+        self._loading: set[Any] = set()
         self._lock = threading.Lock()
 
     def get(self, key: Any, load) -> Any:
         now = time.monotonic()
         with self._lock:
             hit = self._data.get(key)
-        if hit is not None and now - hit[0] < self.ttl:
-            return hit[1]
-        value = load()
+            if hit is not None and now - hit[0] < self.ttl:
+                return hit[1]
+            if hit is not None and key in self._loading:
+                return hit[1]  # someone is reading it now: this one is at most a poll old
+            self._loading.add(key)
+        try:
+            value = load()
+        finally:
+            with self._lock:
+                self._loading.discard(key)
         with self._lock:
             if len(self._data) >= self.size:
                 self._data.clear()
@@ -739,7 +751,7 @@ class _Memo:
 
 
 _ROOMS = _Memo(ROOM_TTL)
-_MEMBERS = _Memo(MEMBER_TTL)
+_MARKS = _Memo(ROOM_TTL)
 
 
 @dataclass(frozen=True)
@@ -753,12 +765,13 @@ class Following:
 
 def follow(store: Store, couple_id: int, room_id: int) -> Following | None:
     """The couple's room as their screen shows it now; None when they are no longer in
-    it (left, or the room was deleted). Cheap: see ROOM_TTL and MEMBER_TTL."""
+    it (left, or the room was deleted). Cheap: see ROOM_TTL."""
     state = _ROOMS.get((store.url, room_id), lambda: _state(store.room(room_id)))
     if state is None:
         return None
-    mine = _MEMBERS.get((store.url, room_id, couple_id),
-                        lambda: store.member_marks(room_id, couple_id))
+    mine = _MARKS.get((store.url, room_id), lambda: store.room_marks(room_id)).get(couple_id)
+    if mine is None:  # just joined, after the shared read began? Ask for them alone
+        mine = store.member_marks(room_id, couple_id)
     if mine is None:
         return None
     done, place = mine

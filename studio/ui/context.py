@@ -6,8 +6,11 @@ memory, so a reload, a bookmark or a second tab resumes exactly where they were.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import threading
+import time
 import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -167,10 +170,22 @@ def _store(url: str) -> Store:
         return _STORES[url]
 
 
+@functools.lru_cache(maxsize=16)
+def _database_url(_env: tuple[str, str], _cwd: str) -> str:
+    return default_database_url()
+
+
+def database_url() -> str:
+    """``default_database_url()``, worked out once per setting (and working folder):
+    it resolves a path, and every page and every poll asks for the store."""
+    return _database_url((os.environ.get("STUDIO_DATABASE_URL", ""),
+                          os.environ.get("STUDIO_DATA_DIR", "")), os.getcwd())
+
+
 def store() -> Store:
     """The process-wide store; a clear message and a stop when it can't be opened."""
     try:
-        return _store(default_database_url())
+        return _store(database_url())
     except StoreUnavailable as exc:
         st.error(
             "The studio can't open its data right now, so we stopped here to keep "
@@ -185,7 +200,7 @@ def store() -> Store:
 def store_problem() -> str | None:
     """Why the data can't be opened (a sentence for people), or None. Draws nothing."""
     try:
-        _store(default_database_url())
+        _store(database_url())
     except StoreUnavailable as exc:
         return str(exc)
     return None
@@ -210,13 +225,26 @@ def _catalog(directory: str, signature: tuple[tuple[str, int, int], ...]) -> Cat
     return load_catalog(directory)
 
 
-def catalog() -> Catalog:
+_RECENT_CATALOG: dict[str, tuple[float, Catalog]] = {}
+
+
+def catalog(max_age: float = 0.0) -> Catalog:
     """Exercise files, parsed once and re-read as soon as one changes (content, never
-    user data). Shared between sessions, not copied: treat it as read-only."""
+    user data). Shared between sessions, not copied: treat it as read-only.
+
+    ``max_age``: for screens that poll (a workshop room's 250 phones), the files are
+    looked at no more often than that many seconds, as every look is a few ``stat``
+    calls and a cache lookup. Pages drawn on a press see an edit at once."""
     from studio import exercises
 
     directory = str(exercises.EXERCISES_DIR)
-    return _catalog(directory, _files_signature(directory))
+    if max_age > 0:
+        recent = _RECENT_CATALOG.get(directory)
+        if recent is not None and time.monotonic() - recent[0] < max_age:
+            return recent[1]
+    found = _catalog(directory, _files_signature(directory))
+    _RECENT_CATALOG[directory] = (time.monotonic(), found)
+    return found
 
 
 def token() -> str | None:

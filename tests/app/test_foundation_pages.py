@@ -393,3 +393,42 @@ def test_help_works_even_when_the_database_does_not(tmp_path, monkeypatch) -> No
     at.query_params["c"] = "A" * 32
     at = ok(open_page(at, "resources"))
     assert "If you are in danger right now" in texts(at)
+
+
+def test_the_pages_database_follows_the_setting_and_the_folder(tmp_path, monkeypatch):
+    """context.database_url() is worked out once per setting: a new setting, or a new
+    working folder for a relative data folder, is never answered from the old one."""
+    from studio.ui import context
+
+    monkeypatch.delenv("STUDIO_DATABASE_URL", raising=False)
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path / "one"))
+    assert context.database_url() == default_database_url()
+    assert context.database_url().endswith(str(tmp_path / "one" / "studio.db"))
+    monkeypatch.setenv("STUDIO_DATA_DIR", "rel")
+    monkeypatch.chdir(tmp_path)
+    assert context.database_url().endswith(str(tmp_path / "rel" / "studio.db"))
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert context.database_url().endswith(str(tmp_path / "sub" / "rel" / "studio.db"))
+    monkeypatch.setenv("STUDIO_DATABASE_URL", "sqlite:///" + str(tmp_path / "x.db"))
+    assert context.database_url() == "sqlite:///" + str(tmp_path / "x.db")
+
+
+def test_a_polling_screen_looks_at_the_exercise_files_at_most_every_max_age(
+        tmp_path, monkeypatch):
+    import shutil
+
+    from studio import exercises
+    from studio.ui import context
+
+    copy = tmp_path / "exercises"
+    shutil.copytree(exercises.EXERCISES_DIR, copy)
+    monkeypatch.setattr(exercises, "EXERCISES_DIR", copy)
+    looks = []
+    real = context._files_signature
+    monkeypatch.setattr(context, "_files_signature", lambda d: looks.append(d) or real(d))
+    first = context.catalog(max_age=60)
+    assert all(context.catalog(max_age=60) is first for _ in range(5))
+    assert len(looks) == 1  # six polls, one look at the files
+    context.catalog()  # a page drawn on a press looks every time
+    assert len(looks) == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from studio import room_service as rs
@@ -96,6 +98,79 @@ def test_following_shares_one_read_of_the_room(store, monkeypatch):
     # A couple that left follows nothing.
     rs.leave_room(store, members[1])
     assert rs.follow(store, members[1].id, new.room.id) is None
+
+
+def test_following_reads_every_members_marks_in_one_query(store, monkeypatch):
+    new = rs.create_room(store, SCRIPT)
+    members = [couple(store, f"C{i}x", f"D{i}x") for i in range(12)]
+    for c in members:
+        rs.join_room(store, c, new.room.code)
+    rs.mark_done(store, members[3], SCRIPT.phases[0].key)
+    rs.ask_for_help(store, members[5], "Table 9")
+    reads = []
+    real = store.room_marks
+    monkeypatch.setattr(store, "room_marks", lambda rid: reads.append(rid) or real(rid))
+    rs._MARKS.forget((store.url, new.room.id))
+    seen = {c.id: rs.follow(store, c.id, new.room.id) for c in members}
+    assert reads == [new.room.id]  # twelve screens, one read
+    assert seen[members[3].id].done_phases == {SCRIPT.phases[0].key}
+    assert seen[members[5].id].help_place == "Table 9"
+    others = [f for cid, f in seen.items() if cid not in (members[3].id, members[5].id)]
+    assert all(not f.done_phases and f.help_place is None for f in others)
+    # A couple's own press is seen by their next poll at once, not a TTL later.
+    rs.mark_done(store, members[0], SCRIPT.phases[0].key)
+    assert rs.follow(store, members[0].id, new.room.id).done_phases == {
+        SCRIPT.phases[0].key}
+
+
+def test_a_couple_who_joins_after_the_shared_read_is_not_told_they_left(store):
+    """The shared marks were read just before the couple joined (another process, or a
+    read that began before the join): their screen must still find them in the room."""
+    new = rs.create_room(store, SCRIPT)
+    first = couple(store, "Eve", "Finn")
+    rs.join_room(store, first, new.room.code)
+    assert rs.follow(store, first.id, new.room.id) is not None  # the room's marks, read
+    late = couple(store, "Gus", "Hana")
+    store.add_room_member(new.room.id, late.id, time.time())  # no forget: another process
+    got = rs.follow(store, late.id, new.room.id)
+    assert got is not None and got.room.id == new.room.id
+
+
+def test_memo_gives_the_stale_value_while_another_thread_reloads():
+    import threading
+
+    memo = rs._Memo(ttl=0.0)  # every entry is stale at once
+    assert memo.get("k", lambda: 1) == 1
+    started, release = threading.Event(), threading.Event()
+    loads = []
+
+    def slow_load():
+        loads.append(1)
+        started.set()
+        release.wait(5)
+        return 2
+
+    t = threading.Thread(target=lambda: memo.get("k", slow_load))
+    t.start()
+    assert started.wait(5)
+    # While the first thread reads afresh, a second screen gets the old value at once
+    # instead of asking the store too.
+    assert memo.get("k", lambda: loads.append(1) or 3) == 1
+    release.set()
+    t.join(5)
+    assert loads == [1]
+    assert memo.get("k", lambda: 4) == 4  # the next stale look reloads as usual
+
+
+def test_memo_load_that_fails_lets_the_next_caller_try():
+    memo = rs._Memo(ttl=10.0)
+
+    def broken():
+        raise RuntimeError("the store is away")
+
+    with pytest.raises(RuntimeError):
+        memo.get("k", broken)
+    assert memo.get("k", lambda: 5) == 5
 
 
 @pytest.mark.parametrize("ua, kind", [
