@@ -50,6 +50,16 @@ def break_remaining(paused_at: float, now: float, length: float = BREAK_SECONDS)
     return max(0.0, length - max(0.0, now - paused_at))
 
 
+def minutes_left(seconds: float) -> str:
+    """A calm, whole-minute time left for a couple's own screen ("about 4 minutes left"):
+    the big screen has the exact clock; a phone ticking seconds only adds pressure."""
+    if seconds > 60:
+        return f"about {int(-(-seconds // 60))} minutes left"
+    if seconds > 0:
+        return "under a minute left"
+    return "time's up"
+
+
 def clock(seconds: float) -> str:
     """12:05 style, rounding up so a running timer never shows 0:00 early."""
     whole = int(-(-max(0.0, seconds) // 1))

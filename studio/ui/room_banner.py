@@ -1,9 +1,11 @@
 """Workshop rooms on a couple's own screen: the live room and the banner on every page.
 
 The router calls :func:`show` above every couple page. It costs one small read when the
-couple is in no room; when they are, a fragment polls the store every second, so a new
-phase on the facilitator's screen reaches the couple within about a second, on any
-server process. Only the room's script text (through ``content_md``: emphasis at most)
+couple is in no room; when they are, a fragment polls every POLL_SECONDS (shared reads:
+room_service.follow), so a new phase on the facilitator's screen reaches the couple
+within two seconds, on any server process, and 250 couples fit on a 2-core server
+(docs/PERFORMANCE.md, part 6). The time left is in whole minutes: the big screen has
+the exact clock. Only the room's script text (through ``content_md``: emphasis at most)
 and timer are drawn here: nothing of other couples, and nothing of this couple's answers.
 """
 
@@ -23,7 +25,8 @@ from studio.ui import context
 if TYPE_CHECKING:  # the room's code loads when a page first needs it, not on welcome
     from studio.room import RoomScript
 
-POLL_SECONDS = 1.0
+# A phase change reaches a couple within POLL_SECONDS + room_service.ROOM_TTL (2 s).
+POLL_SECONDS = 1.5
 PENDING_CODE = "room_pending_code"  # a code from a QR link, kept while a couple sets up
 
 # couple_view of a phase -> (page key, button label). Views without a page get no button.
@@ -154,8 +157,8 @@ def _room(couple: Couple, room_id: int, url_path: str, *, full: bool) -> None:
 
 
 def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -> None:
-    """Polled about once a second: what the room does now. Shared, short-lived reads
-    (room_service.follow), so 250 couples cost about two reads of the room a second."""
+    """Polled every POLL_SECONDS: what the room does now. Shared, short-lived reads
+    (room_service.follow), so 250 couples cost about four small reads a second."""
     from studio import room_service
     from studio.room import phase_index
 
@@ -167,7 +170,7 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
                     ":material/logout: **You're no longer in this workshop.**")
         return
     state = following.room
-    script = room_service.script_for(context.catalog(), state.script_id)
+    script = room_service.script_for(context.catalog(max_age=2.0), state.script_id)
     phase = _phase(script, state.phase)
     if phase is None or script is None:
         st.write("The workshop is on. Your screen follows along when the facilitator "
@@ -177,17 +180,19 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
     left = state.timer_left(time.time())
     clock = ""
     if left is not None:
-        clock = (f" · :material/timer: **{journey.clock(left)}** left" if left > 0
+        clock = (f" · :material/timer: {journey.minutes_left(left)}" if left > 0
                  else " · **Time's up.** Finish your sentence, no rush.")
-    st.caption(f"Workshop · part {n} of {m}")
     if full:
+        st.caption(f"Workshop · part {n} of {m}")
         st.header(content_md(phase.title), anchor=False)
         if left is not None and left > 0:
-            st.metric("Time left for this part", journey.clock(left))
+            st.markdown(":material/timer: **Time left for this part:** "
+                        + journey.minutes_left(left))
         elif left is not None:
             st.markdown("**Time's up for this part.** Finish your sentence, no rush.")
-    else:  # one line: the title, bold already (no emphasis inside), and the time
-        st.markdown("**" + md_escape(phase.title) + "**" + clock)
+    else:  # one line: where the room is, the title (bold already: no emphasis inside)
+        st.markdown(f":small[Workshop · part {n} of {m}]  \n**" + md_escape(phase.title)
+                    + "**" + clock)
     target = VIEW_PAGES.get(phase.couple_view)
     on_it = target is not None and _PAGE_PATHS.get(target[0]) == url_path
     if full or not on_it:
