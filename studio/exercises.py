@@ -29,6 +29,7 @@ KINDS: dict[str, str] = {
     "themes": "studio.themes:ThemeLexicon",
     "dialogue": "studio.dialogue:DialogueSpec",
     "room_script": "studio.room:RoomScript",
+    "checkin": "studio.checkin:CheckinSpec",
 }
 
 

@@ -44,6 +44,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -248,6 +249,34 @@ room_help = Table(
     UniqueConstraint("room_id", "couple_id", name="uq_help"),
 )
 
+# Version 9: the weekly check-in. The state (steps, seals, the next day) is JSON of
+# studio.checkin.CheckinState; answers are one row per partner and item, like the
+# safety map's: appreciations and repair words (said together), private ratings.
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("exercise_id", String(60), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+checkin_answers = Table(
+    "checkin_answers",
+    metadata,
+    Column("checkin_id", Integer, ForeignKey("checkins.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("partner", String(1), nullable=False),
+    Column("item", String(80), nullable=False),
+    Column("value", Text, nullable=True),  # JSON; NULL with skipped = "I'd rather not say"
+    Column("skipped", Boolean, nullable=False, default=False),
+    Column("updated_at", Float, nullable=False),
+    UniqueConstraint("checkin_id", "partner", "item", name="uq_checkin_answer"),
+)
+
 # Forward migrations: version -> tables it adds. Each runs once, in order.
 MIGRATIONS: list[tuple[int, list[Table]]] = [
     (1, [couples]),
@@ -258,12 +287,13 @@ MIGRATIONS: list[tuple[int, list[Table]]] = [
     (6, [partner_pins]),
     (7, [room_screens]),
     (8, [room_help]),
+    (9, [checkins, checkin_answers]),
 ]
 # The tables that hold a couple's words (cleaned after a delete on servers too).
 WORD_TABLES: tuple[Table, ...] = (
     couples, safety_runs, safety_answers, topics, dialogues, dialogue_notes,
     dialogue_ratings, rooms, room_members, room_shares, join_attempts, partner_pins,
-    room_help,
+    room_help, checkins, checkin_answers,
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -442,6 +472,12 @@ def left_out_sentences(left_out: Mapping[str, int]) -> list[str]:
         out.append(
             f"The ratings of {ratings} talk{'s' if ratings > 1 else ''} aren't in here "
             "yet: you haven't looked at them together."
+        )
+    weeks = int(left_out.get("checkin_ratings", 0))
+    if weeks:
+        out.append(
+            f"How the week felt, from {weeks} check-in{'s' if weeks > 1 else ''}, isn't in "
+            "here yet: you haven't looked at it together."
         )
     return out
 
@@ -825,6 +861,8 @@ class Store:
                     ratings_left_out += 1 if sealed else 0
                 out["dialogues"].append(
                     {
+                        "created_at": d["created_at"],
+                        "revealed": revealed,
                         "state": json.loads(d["state"]),
                         "notes": [
                             {"partner": n["partner"], "step": n["step"], "text": n["text"]}
@@ -848,10 +886,80 @@ class Store:
                     .where(room_members.c.couple_id == couple_id)
                 ).mappings()
             ]
+            out["checkins"], checkin_ratings_left_out = self._export_checkins(conn, couple_id)
         out["left_out"] = {"safety_map_rounds": rounds_left_out,
-                           "dialogue_ratings": ratings_left_out}
+                           "dialogue_ratings": ratings_left_out,
+                           "checkin_ratings": checkin_ratings_left_out}
         out["not_in_this_file"] = left_out_sentences(out["left_out"])
         return out
+
+    @staticmethod
+    def _export_checkins(conn: Connection, couple_id: int) -> tuple[list[dict[str, Any]], int]:
+        """Every check-in: its appreciations, topic, repair words and next day; its
+        private ratings only once both have looked at them together (the ratings of
+        a check-in still sealed are not even read). Two queries, however many there are."""
+        rows = conn.execute(
+            select(checkins).where(checkins.c.couple_id == couple_id).order_by(checkins.c.id)
+        ).mappings().all()
+        states: dict[int, dict[str, Any]] = {}
+        for r in rows:
+            state = _json_or_none(r["state"])
+            states[r["id"]] = state if isinstance(state, dict) else {}
+
+        def revealed_at(cid: int) -> Any:
+            fl = states[cid].get("flow")
+            return fl.get("revealed_at") if isinstance(fl, dict) else None
+
+        open_ids = [cid for cid in states if revealed_at(cid) is not None]
+        answers: dict[int, list[Any]] = {cid: [] for cid in states}
+        if states:
+            for a in conn.execute(
+                select(checkin_answers)
+                .join(checkins, checkins.c.id == checkin_answers.c.checkin_id)
+                .where(checkins.c.couple_id == couple_id,
+                       or_(~checkin_answers.c.item.startswith("rate:"),
+                           checkin_answers.c.checkin_id.in_(open_ids)))
+            ).mappings():
+                answers[a["checkin_id"]].append(a)
+        sealed_counts = {
+            cid: n for cid, n in conn.execute(
+                select(checkin_answers.c.checkin_id, func.count())
+                .join(checkins, checkins.c.id == checkin_answers.c.checkin_id)
+                .where(checkins.c.couple_id == couple_id,
+                       checkin_answers.c.item.startswith("rate:"))
+                .group_by(checkin_answers.c.checkin_id)
+            ).all()
+        } if states else {}
+        out: list[dict[str, Any]] = []
+        left_out = 0
+        for r in rows:
+            cid = r["id"]
+            state = states[cid]
+            opened = revealed_at(cid) is not None
+            if not opened and sealed_counts.get(cid):
+                left_out += 1
+            words: dict[str, dict[str, Any]] = {"appreciation": {}, "repair": {}}
+            ratings: dict[str, dict[str, Any]] = {}
+            for a in answers[cid]:
+                value = None if a["skipped"] or a["value"] is None else json.loads(a["value"])
+                item = str(a["item"])
+                if item in words:
+                    words[item][a["partner"]] = value
+                elif item.startswith("rate:") and opened:
+                    ratings.setdefault(a["partner"], {})[item.removeprefix("rate:")] = value
+            out.append({
+                "exercise": r["exercise_id"],
+                "started_at": r["started_at"],
+                "revealed_at": revealed_at(cid),
+                "finished_at": state.get("finished_at"),
+                "appreciations": {p: words["appreciation"].get(p) for p in "ab"},
+                "ratings": ratings if opened else {},
+                "topic": state.get("topic"),
+                "talk": state.get("talk"),
+                "repair": {p: words["repair"].get(p) for p in "ab"},
+                "next_day": state.get("next_day"),
+            })
+        return out, left_out
 
     # -- safety map runs ------------------------------------------------------------------
 
@@ -1175,10 +1283,39 @@ class Store:
                         .values(state=_dumps(pins.fresh_turn(state, partner)), updated_at=now)
                     )
                 reset += 1
+            reset += self._forget_checkin_ratings(conn, couple_id, partner, now)
             if reset:
                 conn.execute(insert(pending_scrubs).values(requested_at=now))
         if reset:
             self.scrub()
+        return reset
+
+    @staticmethod
+    def _forget_checkin_ratings(conn: Connection, couple_id: int, partner: str,
+                                now: float) -> int:
+        """A forgotten PIN, for check-ins: the partner's private ratings of every
+        check-in not yet looked at together go, and their turn starts again."""
+        from studio import pins
+
+        reset = 0
+        for cid, raw in conn.execute(
+            select(checkins.c.id, checkins.c.state)
+            .where(checkins.c.couple_id == couple_id).with_for_update()
+        ).all():
+            state = _json_or_none(raw)
+            fl = state.get("flow") if isinstance(state, dict) else None
+            if isinstance(fl, dict) and fl.get("revealed_at") is not None:
+                continue
+            conn.execute(delete(checkin_answers).where(
+                checkin_answers.c.checkin_id == cid, checkin_answers.c.partner == partner,
+                checkin_answers.c.item.startswith("rate:")))
+            if isinstance(fl, dict):
+                new = dict(state)
+                new["flow"] = pins.fresh_turn(fl, partner)
+                new["version"] = int(state.get("version") or 0) + 1
+                conn.execute(update(checkins).where(checkins.c.id == cid)
+                             .values(state=_dumps(new), updated_at=now))
+            reset += 1
         return reset
 
     def health(self) -> None:

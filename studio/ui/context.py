@@ -32,6 +32,8 @@ PAGES: dict[str, str] = {
     "home": "pages/couple/home.py",
     "safety_map": "pages/couple/safety_map.py",
     "dialogue": "pages/couple/dialogue.py",
+    "checkin": "pages/couple/checkin.py",
+    "history": "pages/couple/history.py",
     "join": "pages/couple/join.py",
     "resources": "pages/couple/resources.py",
     "data": "pages/couple/data.py",

@@ -39,7 +39,8 @@ _PAGE_PATHS = {"safety_map": "safety-map", "dialogue": "dialogue"}
 
 # Pages that show a couple's own names, answers, notes or data: never sent to a projector.
 # (Setting up is typing your names and reading a note meant for one of you alone.)
-PRIVATE_IN_PROJECTOR = frozenset({"setup", "safety-map", "dialogue", "your-data"})
+PRIVATE_IN_PROJECTOR = frozenset({"setup", "safety-map", "dialogue", "your-data",
+                                  "check-in", "our-story"})
 _NO_BANNER = frozenset({"join", "workshop"})
 NAV_PROJECTOR = "nav_projector"  # the key of the router's sidebar switch
 
