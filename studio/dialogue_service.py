@@ -173,7 +173,7 @@ def topic_choices(store: Store, couple: Couple) -> list[TopicChoice]:
     out = [
         TopicChoice(int(t["id"]), str(t["text"]))
         for t in store.open_topics(couple.id)
-        if t.get("source") == "safety_map" and str(t.get("text", "")).strip()
+        if t.get("source") in ("safety_map", "checkin") and str(t.get("text", "")).strip()
     ]
     return out[:TOPIC_CHOICES_MAX]
 

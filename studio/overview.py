@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from studio import dialogue_service, safety_service
+from studio import checkin_service, dialogue_service, safety_service
 from studio.dialogue import StateError
 from studio.store import Couple, Store
 
@@ -44,3 +44,15 @@ def dialogue_status(store: Store, couple: Couple) -> str:
     if screen == "after":
         return "Talked through — how it felt is still to share."
     return "Ready for a new one."
+
+
+def checkin_status(store: Store, couple: Couple, now: float) -> str:
+    """Where the check-in stands, and the day the couple picked (never a reproach)."""
+    last = checkin_service.latest(store, couple.id)
+    if last is None:
+        return "Not started yet."
+    if last.state.step != "done":
+        return "In progress: you can pick up where you left off."
+    day = checkin_service.next_day(store, couple.id)
+    return checkin_service.next_words(day, now) or (
+        f"Your last check-in was on {_day(last.started_at)}.")

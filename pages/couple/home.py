@@ -35,6 +35,20 @@ if cat.of_kind("dialogue"):
         st.caption(overview.dialogue_status(context.store(), couple))
         if st.button("Open", key="home_dialogue"):
             context.go("dialogue")
+if cat.of_kind("checkin"):
+    with st.container(border=True):
+        st.markdown("#### Our weekly check-in")
+        st.write("Thank each other, say how safe the week felt, pick one thing to talk "
+                 "about, and choose when to meet again. About 15 minutes.")
+        st.caption(overview.checkin_status(context.store(), couple, context.now()))
+        if st.button("Open", key="home_checkin"):
+            context.go("checkin")
+with st.container(border=True):
+    st.markdown("#### Our story so far")
+    st.write("Everything you have looked at together, over time: where you have been, "
+             "and a report to take home.")
+    if st.button("Open", key="home_history"):
+        context.go("history")
 if not cat.of_kind("safety_map") and not cat.of_kind("dialogue"):
     st.info("No exercise is ready right now. Your answers so far are kept.",
             icon=":material/hourglass_empty:")

@@ -249,6 +249,20 @@ def catalog(max_age: float = 0.0) -> Catalog:
     return found
 
 
+CLOCK_OFFSET_ENV = "STUDIO_TEST_CLOCK_OFFSET"
+
+
+def now() -> float:
+    """The time the couple's screens go by. ``STUDIO_TEST_CLOCK_OFFSET`` (seconds, for the
+    browser tests only: "a week later" without waiting a week) moves it; unset, it is
+    the computer's own clock."""
+    try:
+        offset = float(os.environ.get(CLOCK_OFFSET_ENV, "") or 0.0)
+    except ValueError:
+        offset = 0.0
+    return time.time() + offset
+
+
 def token() -> str | None:
     value = st.query_params.get(COUPLE_PARAM)
     return value or None
