@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from studio.ui import context
+from studio.ui import context, story_view
 
 couple = context.require_couple()
 if couple.stage != "ready":
     context.go("setup")
 st.title("Our story so far")
+story_view.page(context.store(), couple)

@@ -18,7 +18,7 @@ from studio import checkin as ck
 from studio import checkin_service as svc
 from studio.store import Couple, Store
 from studio.text import content_md
-from studio.ui import context, curtain, layout
+from studio.ui import context, curtain
 from studio.ui.partner import chip, label
 
 SKIP = -1
@@ -106,7 +106,11 @@ def _item_card(store: Store, spec: ck.CheckinSpec, item: svc.Checkin, p: str,
                      None if chosen == SKIP else int(chosen))
 
     with st.container(border=True, key=f"ckq_{it.key}"):
-        st.radio(content_md(it.text), options, key=key, horizontal=True, width="stretch",
+        # The question as text above; the label only names the group for a screen reader
+        # (collapsed labels are not drawn as markdown, so no escapes show in its name).
+        st.markdown("**" + content_md(it.text) + "**")
+        st.radio(it.text, options, key=key, horizontal=True, width="stretch",
+                 label_visibility="collapsed",
                  index=None if now is None else options.index(now),
                  format_func=lambda o: _answer_words(spec, o), on_change=on_choose)
     _say_problem(item)
@@ -131,7 +135,6 @@ def _unseal_question(store: Store, couple: Couple, item: svc.Checkin) -> None:
 def _turn(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Checkin,
           p: str) -> None:
     other = "b" if p == "a" else "a"
-    layout.where("answers")
     if not curtain.curtain(couple, p, key=f"ck_{item.id}_{p}",
                            purpose="Your answers stay sealed until you both agree to look."):
         if item.state.flow.sealed[other] and item.state.flow.unseal_request is None:
@@ -157,7 +160,6 @@ def _turn(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Checkin,
 
 
 def _confirm(store: Store, couple: Couple, item: svc.Checkin) -> None:
-    layout.where("reveal")
     st.header("You've both sealed your answers", anchor=False)
     st.write("Sit side by side for this part. When you're both ready, you'll see how the "
              "week felt to each of you.")
@@ -180,7 +182,6 @@ def _confirm(store: Store, couple: Couple, item: svc.Checkin) -> None:
 
 
 def _together(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Checkin) -> None:
-    layout.where("reveal")
     st.header("How the week felt", anchor=False)
     st.write(content_md(spec.rate.together_intro))
     rows = svc.together(store, spec, item)

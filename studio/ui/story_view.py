@@ -1,0 +1,79 @@
+"""The screens of "Our story so far": the words since last time, the trends, the timeline,
+and the take-home report. Everything comes from ``studio.story`` (built from the export,
+so nothing still sealed can appear); user words are drawn with ``md_escape``."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import streamlit as st
+
+from studio import checkin_service, story, story_charts
+from studio.store import Couple, Store
+from studio.text import content_md, md_escape
+from studio.ui import context
+from studio.ui.partner import label
+from studio.ui.safety_view import PLOTLY_CONFIG, _styles
+
+ICONS = {"safety_map": ":material/shield:", "checkin": ":material/event_repeat:",
+         "dialogue": ":material/forum:"}
+
+
+def _answer_words():
+    spec = checkin_service.find_spec(context.catalog())
+    if spec is None:
+        return None
+    return lambda v: spec.answer_labels[v]
+
+
+def _line(couple: Couple, line: str) -> str:
+    who, words = story.who(line)
+    if who is None:
+        return md_escape(words)
+    return label(couple, who) + ": " + md_escape(words)
+
+
+def _empty() -> None:
+    st.info("Nothing here yet, and that's fine. Once the two of you have looked at an "
+            "exercise together, it appears here, so you can see where you have been.",
+            icon=":material/timeline:")
+    with st.container(horizontal=True):
+        if st.button("Our weekly check-in", key="story_go_checkin", type="primary"):
+            context.go("checkin")
+        if st.button("What makes you feel safe?", key="story_go_map"):
+            context.go("safety_map")
+
+
+def page(store: Store, couple: Couple) -> None:
+    data = story.build(store.export_couple(couple.id), context.catalog())
+    st.write("Everything the two of you have looked at together, over time. Only what you "
+             "have both seen is here: anything still sealed stays out.")
+    if data.empty:
+        _empty()
+        return
+    counts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in
+              ((data.rounds, "round"), (data.checkins, "check-in"),
+               (data.dialogues, "dialogue")) if n]
+    st.caption("So far: " + ", ".join(counts) + ".")
+    if data.moved:
+        with st.container(border=True, key="story_moved"):
+            st.markdown("**Since last time**")
+            for sentence in data.moved:
+                st.markdown(content_md(sentence))
+    words = _answer_words()
+    for title, fig, lines in story_charts.figures(data, _styles(couple), words):
+        st.subheader(title, anchor=False)
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key=f"story_{title}")
+        with st.expander("The chart in words"):
+            st.markdown("\n".join("- " + md_escape(x) for x in lines))
+    st.header("Along the way", anchor=False)
+    for entry in data.entries:
+        with st.container(border=True):
+            st.markdown(f"{ICONS.get(entry.kind, '')} **{content_md(entry.title)}** · "
+                        + story.day(entry.when))
+            for line in entry.lines:
+                st.markdown(_line(couple, line))
+    if importlib.util.find_spec("studio.ui.report_view") is not None:
+        from studio.ui import report_view
+
+        report_view.downloads(store, couple)
