@@ -4,14 +4,12 @@ so nothing still sealed can appear); user words are drawn with ``md_escape``."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import streamlit as st
 
 from studio import checkin_service, story, story_charts
 from studio.store import Couple, Store
 from studio.text import content_md, md_escape
-from studio.ui import context
+from studio.ui import context, takehome_view
 from studio.ui.partner import label
 from studio.ui.safety_view import PLOTLY_CONFIG, _styles
 
@@ -73,7 +71,4 @@ def page(store: Store, couple: Couple) -> None:
                         + story.day(entry.when))
             for line in entry.lines:
                 st.markdown(_line(couple, line))
-    if importlib.util.find_spec("studio.ui.report_view") is not None:
-        from studio.ui import report_view
-
-        report_view.downloads(store, couple)
+    takehome_view.downloads(store, couple)

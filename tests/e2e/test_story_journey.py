@@ -215,6 +215,58 @@ def story_checks(page: Page, server, token: str) -> None:
     page.wait_for_function(PLOTS_DRAWN, arg=3)
     assert chart_problems(page) == []
     shots(page, "story")
-    page.screenshot(path=str(DOCS / "story.png"), full_page=True)
+    page.screenshot(path=str(DOCS / "story.png"))
     assert not axe_serious(page), axe_serious(page)
-    _ = io
+    assert SEALED_A not in page.content()
+
+    # The take-home report: both files, made when pressed.
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Download our report (web page)").click()
+    assert got.value.suggested_filename.endswith(".html")
+    html_file = SHOTS / "our-story.html"  # downloads have no name of their own: give one
+    got.value.save_as(html_file)
+    with page.expect_download() as got:
+        page.get_by_role("button", name="Download our report (PDF)").click()
+    pdf_bytes = Path(got.value.path()).read_bytes()
+    report_offline(page.context.browser, html_file)
+
+    from pypdf import PdfReader
+
+    words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages
+                              ).split())
+    assert THANKS_A in words and "calm evenings together" in words
+    assert SEALED_A not in words and "not a diagnosis" in words
+
+
+def report_offline(browser, html_file: Path) -> None:
+    """The HTML report in a browser with no network at all: every chart draws, nothing
+    is even asked for, and it prints to A4 and Letter."""
+    from tests.e2e.chart_check import PLOTS_DRAWN, chart_problems
+
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, offline=True)
+    asked: list[str] = []
+
+    def refuse(route) -> None:
+        if not route.request.url.startswith(("file:", "data:")):
+            asked.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    ctx.route("**/*", refuse)
+    try:
+        tab = ctx.new_page()
+        tab.goto(html_file.as_uri())
+        tab.wait_for_function(PLOTS_DRAWN, arg=3)
+        assert tab.locator(".js-plotly-plot").count() == 3
+        assert chart_problems(tab) == []
+        text = tab.inner_text("body")
+        assert THANKS_A in text and SEALED_A not in text
+        assert asked == []
+        tab.screenshot(path=str(DOCS / "report.png"))
+        tab.screenshot(path=str(SHOTS / "report-1280.png"), full_page=True)
+        for fmt in ("A4", "Letter"):
+            printed = tab.pdf(format=fmt, print_background=True)
+            assert printed[:5] == b"%PDF-" and printed.count(b"/Type /Page") >= 2
+    finally:
+        ctx.close()
