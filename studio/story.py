@@ -250,6 +250,8 @@ def _entries(export: Mapping[str, Any], rounds: Sequence[Round], spec: Any,
                 lines.append(f"{p}:What I'll do differently: {words}")
         if c.get("revealed_at") is None:
             lines.append("How the week felt isn't here: you haven't looked at it together.")
+        else:
+            lines.append("You looked at how the week felt, together.")
         if not lines:
             continue
         entries.append(Entry(when, "checkin", "Our weekly check-in", tuple(lines)))
