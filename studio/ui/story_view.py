@@ -13,6 +13,7 @@ from studio.ui import context, takehome_view
 from studio.ui.partner import label
 from studio.ui.safety_view import PLOTLY_CONFIG, _styles
 
+RECENT = 12  # timeline entries drawn one by one; the rest wait in one "Earlier" section
 ICONS = {"safety_map": ":material/shield:", "checkin": ":material/event_repeat:",
          "dialogue": ":material/forum:"}
 
@@ -65,10 +66,16 @@ def page(store: Store, couple: Couple) -> None:
         with st.expander("The chart in words"):
             st.markdown("\n".join("- " + md_escape(x) for x in lines))
     st.header("Along the way", anchor=False)
-    for entry in data.entries:
+    recent, earlier = data.entries[:RECENT], data.entries[RECENT:]
+    for entry in recent:
         with st.container(border=True):
             st.markdown(f"{ICONS.get(entry.kind, '')} **{content_md(entry.title)}** · "
                         + story.day(entry.when))
             for line in entry.lines:
                 st.markdown(_line(couple, line))
+    if earlier:  # a long history stays one element, not hundreds of boxes
+        with st.expander(f"Earlier ({len(earlier)})"):
+            st.markdown("\n\n".join(
+                f"**{content_md(e.title)}** · {story.day(e.when)}  \n"
+                + "  \n".join(_line(couple, line) for line in e.lines) for e in earlier))
     takehome_view.downloads(store, couple)
