@@ -187,12 +187,11 @@ def _together(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Chec
     rows = svc.together(store, spec, item)
     for row in rows:
         with st.container(border=True, key=f"ckr_{row.key}"):
-            st.markdown("**" + content_md(row.short) + "**")
-            cols = st.columns(2)
-            for col, p in zip(cols, ("a", "b"), strict=True):
-                with col:
-                    chip(couple, p)
-                    st.write(ck.answer_words(spec, getattr(row, p)).capitalize())
+            # One line per partner (name with its symbol, then the answer): short on a
+            # phone, and read in order by a screen reader.
+            st.markdown("**" + content_md(row.short) + "**  \n" + "  \n".join(
+                label(couple, p) + ": " + ck.answer_words(spec, getattr(row, p)).capitalize()
+                for p in ("a", "b")))
             if row.gap_word:
                 st.info(content_md(row.gap_word), icon=":material/forum:")
     if not any(r.differ for r in rows):
