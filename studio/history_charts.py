@@ -13,6 +13,7 @@ and user names made literal with :func:`studio.charts.plotly_text`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -23,13 +24,44 @@ from studio.charts import PartnerStyle
 
 
 def figures(h: history.History, styles: Mapping[str, PartnerStyle] | None = None,
-            answer_words: Callable[[int], str] | None = None
+            answer_words: Callable[[int], str] | None = None, *, recent: int | None = None
             ) -> list[tuple[str, go.Figure, list[str]]]:
     """Every trend chart with its lines in words. ``styles`` defaults to the plain
     partner defaults (first partner blue circle, second orange triangle). The lines are
     plain text holding the partners' names as typed: escape them where they are drawn
-    (``md_escape`` in Streamlit, ``html.escape`` in a file)."""
-    return story_charts.figures(h, styles or history.styles(_name_keys(h)), answer_words)
+    (``md_escape`` in Streamlit, ``html.escape`` in a file).
+
+    ``recent``: say only the latest ``recent`` points of each line in words, and how many
+    came before. Every point in words is what a report file wants; on the page, 500
+    check-ins in words are 150 KB of markdown that the browser takes about a second to
+    lay out — for text nobody reads to the end (see docs/PERFORMANCE.md, part 8)."""
+    out = story_charts.figures(h, styles or history.styles(_name_keys(h)), answer_words)
+    if recent is None:
+        return out
+    # The same charts, in the same order, as story_charts.figures draws them.
+    groups = [(x, w) for x, w, shown in ((h.scales, None, bool(h.scales) and h.rounds >= 1),
+                                          (h.felt, None, bool(h.felt)),
+                                          (h.week, answer_words, bool(h.week))) if shown]
+    if len(groups) != len(out):  # the charts changed: every point in words is still right
+        return out
+    shorter = []
+    for (title, fig, _lines), (series, words) in zip(out, groups, strict=True):
+        shorter.append((title, fig, [recent_words(x, h.names, recent, words)
+                                     for x in series]))
+    return shorter
+
+
+def recent_words(s: history.Series, names: Mapping[str, str], recent: int,
+                 answer_words: Callable[[int], str] | None = None) -> str:
+    """One panel in words: its latest ``recent`` points, then how many came before."""
+    if len(s.points) <= recent:
+        return history.series_words(s, names, answer_words)
+    latest = dataclasses.replace(s, points=s.points[-recent:])
+    before = len(s.points) - recent
+    first = history.day(s.points[0].when)
+    return (history.series_words(latest, names, answer_words)
+            + f" Before that, {before} more, from {first} on: the chart shows them all, "
+            "and so does your take-home report.")
 
 
 def for_export(export: Mapping[str, Any], catalog: Any

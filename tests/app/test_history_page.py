@@ -197,3 +197,26 @@ def test_a_hostile_name_is_shown_as_text(make_app, ready_couple, store):
         assert "<img" not in spec and "&lt;img src=x onerror=alert(1)&gt;" in spec
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download our report (web page)", "Download our report (PDF)"]
+
+
+def test_a_long_history_stays_light_words_recent_and_older_moments_on_request(
+        make_app, ready_couple, store):
+    import time
+
+    now = time.time()
+    for k in range(70):
+        a_checkin(store, ready_couple, now - (70 - k) * DAY, {"a": {ITEMS[0]: k % 5},
+                                                               "b": {ITEMS[0]: 4 - k % 5}})
+    at = switch_to(make_app(c=ready_couple.token).run(), "history")
+    assert not at.exception
+    week = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(week["data"][0]["x"]) == 70  # the chart keeps every check-in
+    words = at.expander[0].markdown[0].value.replace("\\", "")
+    assert "Before that, 60 more, from" in words and "take-home report" in words
+    more = [b for b in at.button if b.label.startswith("Show earlier moments")]
+    assert [b.label for b in more] == ["Show earlier moments (58 more)"]
+    more[0].click().run()
+    assert not at.exception
+    assert [b.label for b in at.button if b.label.startswith("Show earlier")] == [
+        "Show earlier moments (18 more)"]
+    assert sum(m.value.count("Our weekly check") for m in at.markdown) == 12 + 40
