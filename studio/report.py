@@ -86,7 +86,7 @@ class Report:
 
     def groups(self) -> list[tuple[str, tuple[history.Series, ...], Any]]:
         """The trend groups, as the history page titles them (for the PDF's charts)."""
-        h = self.history
+        h = answered_only(self.history)
         out = []
         if h.scales:
             out.append(("Where each of you stands, round by round", h.scales, None))
@@ -96,6 +96,17 @@ class Report:
             out.append(("How the weeks felt (0 not at all, 4 completely)", h.week,
                         self.answer_words))
         return out
+
+
+def answered_only(h: history.History) -> history.History:
+    """The history without the trend panels no one has answered yet (a check-in
+    question both left open every week): an empty chart says nothing."""
+    def some(series: tuple[history.Series, ...]) -> tuple[history.Series, ...]:
+        return tuple(x for x in series if any(p.a is not None or p.b is not None
+                                              for p in x.points))
+
+    return dataclasses.replace(h, scales=some(h.scales), felt=some(h.felt),
+                               week=some(h.week))
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
@@ -205,6 +216,10 @@ def gather(export: Mapping[str, Any], catalog: Any, made_at: float) -> Report:
     )
 
 
+def quoted(words: Sequence[str]) -> str:
+    return ", ".join(f"\u201c{w}\u201d" for w in words)
+
+
 def day(ts: float) -> str:
     return history.day(ts)
 
@@ -304,8 +319,8 @@ def _latest_html(rep: Report, lt: Latest) -> str:
     out.append(f"<h3>{_c(lt.titles['meets'])}</h3>")
     meets = [_c(m) for m in lt.meets]
     if lt.shared_needs:
-        meets.append("You both picked <strong>" + _c(", ".join(lt.shared_needs))
-                     + "</strong> as something you need.")
+        meets.append("You both picked " + _c(quoted(lt.shared_needs))
+                     + " as something you need.")
     out.append(_ul(meets) if meets else "<p>No scale sat really close this time — that "
                "happens, and it's worth a chat.</p>")
     out.append(f"<h3>{_c(lt.titles['differences'])}</h3>")
@@ -339,7 +354,7 @@ def chart_figures(rep: Report) -> list[tuple[str, Any, list[str]]]:
     figure so each prints on one page, each drawn 672 px wide."""
     from studio import history_charts
 
-    h, out = rep.history, []
+    h, out = answered_only(rep.history), []
     for field in ("scales", "felt", "week"):
         series = getattr(h, field)
         chunks = [series[i:i + PANELS_PER_CHART] for i in range(0, len(series),

@@ -115,7 +115,7 @@ class ReportPDF(FPDF):
         self.set_font(FAMILY, style, size)
         self.set_text_color(*color)
         self.set_x(self.l_margin + indent)
-        self.multi_cell(self.width - indent, size * 0.48, printable(text, style),
+        self.multi_cell(self.width - indent, size * 0.48, printable(text, style), align="L",
                         new_x="LMARGIN", new_y="NEXT")
         self.ln(gap)
 
@@ -131,27 +131,43 @@ class ReportPDF(FPDF):
             self.ln(2)
 
     def bullet(self, text: str, size: float = 10.5) -> None:
+        self.room(size * 0.48 + 1)  # the dot and its first line on the same page
         self.set_font(FAMILY, "", size)
         self.set_text_color(*INK)
         y = self.get_y()
         self.set_xy(self.l_margin + 1, y)
         self.cell(4, size * 0.48, "•")
         self.set_xy(self.l_margin + 5, y)
-        self.multi_cell(self.width - 5, size * 0.48, printable(text), new_x="LMARGIN",
-                        new_y="NEXT")
+        self.multi_cell(self.width - 5, size * 0.48, printable(text), align="L",
+                        new_x="LMARGIN", new_y="NEXT")
         self.ln(0.8)
 
     def partner(self, style: PartnerStyle, name: str, after: str = "", size: float = 10.5,
                 indent: float = 0) -> None:
-        """A partner's mark (their shape, in their colour), name in bold, then words."""
-        self.set_font(FAMILY, "B", size)
+        """A partner's mark (their shape, in their colour), name in bold, then their words
+        beside it (below it when the name is long)."""
         h = size * 0.48
+        self.room(h + 1)
+        self.set_font(FAMILY, "B", size)
         y = self.get_y()
-        mark(self, style.symbol, self.l_margin + indent + 1.6, y + h / 2, 1.3, _rgb(style.color))
+        x = self.l_margin + indent
+        mark(self, style.symbol, x + 1.6, y + h / 2, 1.3, _rgb(style.color))
         self.set_text_color(*_rgb(style.color))
-        self.set_xy(self.l_margin + indent + 4, y)
         label = printable(name, "B") + (":" if after else "")
-        self.multi_cell(self.width - indent - 4, h, label, new_x="LMARGIN", new_y="NEXT")
+        room_for_name = self.width - indent - 4
+        name_w = self.get_string_width(label) + 1.5
+        if after and name_w < room_for_name * 0.4:
+            self.set_xy(x + 4, y)
+            self.cell(name_w, h, label)
+            self.set_font(FAMILY, "", size)
+            self.set_text_color(*INK)
+            self.set_xy(x + 4 + name_w, y)
+            self.multi_cell(room_for_name - name_w, h, printable(after), align="L",
+                            new_x="LMARGIN", new_y="NEXT")
+            self.ln(1)
+            return
+        self.set_xy(x + 4, y)
+        self.multi_cell(room_for_name, h, label, align="L", new_x="LMARGIN", new_y="NEXT")
         if after:
             self.words(after, size=size, indent=indent + 4, gap=1)
 
@@ -289,9 +305,11 @@ def panel(pdf: ReportPDF, s: history.Series, styles: Mapping[str, PartnerStyle],
         for i, pt in enumerate(s.points):
             v = getattr(pt, p)
             if v is not None:
-                # b's mark sits a hair to the right, so two equal answers both show
+                # two equal answers sit side by side, so both marks show
+                other = getattr(pt, "b" if p == "a" else "a")
+                nudge = (1.1 if p == "b" else -1.1) if other == v else 0
                 x, y = at(i, v)
-                mark(pdf, styles[p].symbol, x + (0.6 if p == "b" else -0.6), y, 1.25, rgb)
+                mark(pdf, styles[p].symbol, x + nudge, y, 1.25, rgb)
     # x axis: the dates, at most six of them
     pdf.set_font(FAMILY, "", 7)
     pdf.set_text_color(*MUTED)
@@ -375,8 +393,8 @@ def _latest(pdf: ReportPDF, rep: Any, lt: Any) -> None:
     for p in history.PARTNERS:
         pdf.partner(styles[p], names[p], lt.words[p] or report.NO_ANSWER)
     pdf.heading(plain_content(lt.titles["meets"]), 2)
-    meets = list(lt.meets) + ([f"You both picked {', '.join(lt.shared_needs)} as something "
-                               "you need."] if lt.shared_needs else [])
+    meets = list(lt.meets) + ([f"You both picked {report.quoted(lt.shared_needs)} as "
+                               "something you need."] if lt.shared_needs else [])
     for m in meets:
         pdf.bullet(plain_content(m))
     if not meets:
