@@ -205,3 +205,41 @@ def test_adding_anything_unrevealed_never_changes_what_you_can_see(extra):
         if e.kind == "checkin" and e.when >= 4500:
             assert e.lines == ("How the week felt isn't here: you haven't looked at it "
                                "together.",)
+
+
+# -- the charts and their words (studio.history_charts) ------------------------------------
+
+
+def test_figures_from_an_export_keep_gaps_and_make_names_literal():
+    from studio import history_charts
+
+    ex = export([rnd(1000, {K1: 2}, {K1: 5}), rnd(2000, {K1: None}, {K1: 6})],
+                checkins=[checkin(1500, {ITEMS[0]: 3}, {ITEMS[0]: None})],
+                name_a="<b>Ro</b> $x$", color_a="green", symbol_a="star")
+    charts = history_charts.for_export(ex, CAT)
+    assert [t for t, _f, _l in charts] == ["Where each of you stands, round by round",
+                                           "How the weeks felt (0 not at all, 4 completely)"]
+    fig = charts[0][1]
+    a = next(t for t in fig.data if t.legendgroup == "a" and t.showlegend)
+    assert list(a.y) == [2, None] and a.connectgaps is False  # a gap, not a zero
+    assert a.marker.symbol == "star" and a.marker.color == "#00734F"
+    assert "<b>Ro" not in a.name and "&lt;b&gt;Ro" in a.name and "$" not in a.name
+    lines = charts[1][2]
+    assert any("<b>Ro</b> $x$ Mostly, Sam no answer" in x for x in lines)  # plain words
+
+
+def test_the_page_says_the_latest_points_in_words_and_counts_the_rest():
+    from studio import history_charts
+
+    ex = export(checkins=[checkin(1000 + i * 86400, {ITEMS[0]: i % 5}, {ITEMS[0]: 2})
+                          for i in range(25)])
+    h = history.build(ex, CAT)
+    (_t, fig, every), = history_charts.figures(h, history.styles(ex["couple"]))
+    (_t2, fig2, recent), = history_charts.figures(h, history.styles(ex["couple"]), recent=10)
+    assert fig.to_json() == fig2.to_json()  # the chart keeps every point
+    first = recent[ITEMS.index(ITEMS[0])]
+    assert first.count("Robin") == 10 and "Before that, 15 more, from" in first
+    assert every[0].count("Robin") == 25
+    short = history_charts.figures(history.build(export(checkins=ex["checkins"][:3]), CAT),
+                                   recent=10)[0][2]
+    assert "Before that" not in short[0] and short[0].count("Robin") == 3
