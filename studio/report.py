@@ -230,11 +230,12 @@ def file_names() -> tuple[str, str]:
 
 # -- HTML ---------------------------------------------------------------------------------------
 
-# default-src 'none' forbids every fetch (scripts, styles, fonts, images, frames, XHR);
-# only the inline <script> (Plotly, which also needs eval for its number formats) and
-# inline styles run. base-uri and form-action are not covered by default-src.
-CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
-       "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+# default-src 'none' forbids every fetch (scripts, styles, fonts, images, frames, XHR,
+# websockets); only the inline <script> (Plotly's bundle and its calls) and inline styles
+# run. No 'unsafe-eval': the static charts draw without it (the browser test records
+# every policy violation). base-uri and form-action are not covered by default-src.
+CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+       "base-uri 'none'; form-action 'none'")
 
 _CSS = """
 :root { color-scheme: light; --ink: #1F2430; --muted: #4A5260; --line: #D5D9E0; }
@@ -366,7 +367,10 @@ def chart_figures(rep: Report) -> list[tuple[str, Any, list[str]]]:
                                                             rep.answer_words):
                 if len(chunks) > 1:
                     title = f"{title} ({n + 1} of {len(chunks)})"
-                fig.update_layout(width=CHART_WIDTH, autosize=False)
+                # half the width per partner in the legend: a 40-character name fits
+                # (the page's fixed 140 px entries let two long names overlap)
+                fig.update_layout(width=CHART_WIDTH, autosize=False,
+                                  legend={"entrywidth": 0.5, "entrywidthmode": "fraction"})
                 out.append((title, fig, lines))
     return out
 
