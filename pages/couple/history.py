@@ -16,13 +16,14 @@ if couple.stage != "ready":
 st.title("Our story so far")
 store = context.store()
 story = history_view.page(store, couple)
-if not story.empty:
-    # The report the story view always offered (studio/takehome.py). When the report
-    # work's report_view lands, it replaces this call, or the page shows both.
-    takehome_view.downloads(store, couple)
 
 # take-home report: studio.ui.report_view.downloads(store, couple) — added by the report work
-if importlib.util.find_spec("studio.ui.report_view") is not None:
-    from studio.ui import report_view
+# (It replaces the older takehome_view buttons: one "Take it home", never two. Nothing to
+# take home while the story is still empty.)
+if not story.empty:
+    if importlib.util.find_spec("studio.ui.report_view") is not None:
+        from studio.ui import report_view
 
-    report_view.downloads(store, couple)
+        report_view.downloads(store, couple)
+    else:
+        takehome_view.downloads(store, couple)

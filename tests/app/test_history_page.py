@@ -126,7 +126,7 @@ def test_an_empty_story_is_kind(make_app, ready_couple):
     assert "Our story so far" in shown and "Nothing here yet" in shown
     assert {b.label for b in at.button} >= {"Our weekly check-in",
                                             "What makes you feel safe?"}
-    assert not at.get("plotly_chart")
+    assert not at.get("plotly_chart") and not at.get("download_button")
 
 
 def test_the_whole_story_since_last_time_trends_in_words_and_timeline(
@@ -196,7 +196,8 @@ def test_a_hostile_name_is_shown_as_text(make_app, ready_couple, store):
         spec = chart.proto.spec
         assert "<img" not in spec and "&lt;img src=x onerror=alert(1)&gt;" in spec
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Download our report (web page)", "Download our report (PDF)"]
+    assert len(labels) == 2 and labels[1] == "Download our report (PDF)"  # one "Take it home"
+    assert [h.value for h in [*at.subheader, *at.header]].count("Take it home") == 1
 
 
 def test_a_long_history_stays_light_words_recent_and_older_moments_on_request(
