@@ -8,7 +8,6 @@ Seven parts (docs/PERFORMANCE.md says what each one measures and the targets):
 4. room results over 10 … 10,000 couples, 5. server memory per websocket session,
 6. following a workshop room: 10 … 250 couples as websocket clients,
 7. "Our story so far" with 50 rounds and 500 check-ins (page, story, report files).
-8. The same history in Chromium: opened, and from the sidebar, until every chart drew.
 
 Timings are printed and written to bench/results/latest.json; targets are shown,
 never enforced: the exit code is 0 whatever the numbers (1 only if a part crashed).
@@ -148,13 +147,6 @@ def part_story(tmp: Path, plan: dict) -> dict:
                                plan["story_n"], log=log)
     finally:
         store.dispose()
-
-
-def part_history(tmp: Path, plan: dict) -> dict:
-    from bench import history_bench
-
-    return history_bench.run(tmp, plan["story_rounds"], plan["story_checkins"],
-                             plan["history_n"], log=log)
 
 
 def part_browser(tmp: Path, plan: dict, end: float) -> dict:
@@ -521,8 +513,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a smoke run (CI)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary data folder")
-    ap.add_argument("--only", default="",
-                    help="comma list: apptest,rooms,browser,follow,story,history")
+    ap.add_argument("--only", default="", help="comma list: apptest,rooms,browser,follow,story")
     args = ap.parse_args(argv)
     quick = args.quick
     plan = {  # counts, and time budgets in seconds (a slow machine takes fewer samples)
@@ -548,7 +539,6 @@ def main(argv: list[str] | None = None) -> int:
         "story_rounds": 5 if quick else 50,
         "story_checkins": 50 if quick else 500,
         "story_n": 2 if quick else 7,
-        "history_n": 1 if quick else 5,
     }
     only = set(filter(None, args.only.split(",")))
     started = time.perf_counter()
@@ -564,7 +554,6 @@ def main(argv: list[str] | None = None) -> int:
          lambda: part_browser(tmp, plan, started + plan["total_budget"])),
         ("follow", "6. following a workshop room", lambda: part_follow(tmp, plan)),
         ("story", "7. our story so far, with a long history", lambda: part_story(tmp, plan)),
-        ("history", "8. our story so far in Chromium", lambda: part_history(tmp, plan)),
     ]
     try:
         for key, title, fn in parts:
