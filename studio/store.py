@@ -298,6 +298,15 @@ WORD_TABLES: tuple[Table, ...] = (
 LATEST_VERSION = MIGRATIONS[-1][0]
 
 
+# Postgres advisory-lock keys (any two fixed numbers of our own). Every write transaction
+# takes WRITE_LOCK first, so writes are serialised across every replica exactly as SQLite's
+# BEGIN IMMEDIATE serialises them in one file: a read-check-write (seal, save an answer,
+# join a room) can't interleave with another, with no retry loops. Writes are short (one
+# couple's click); docs/PERFORMANCE.md has what this costs at 500 couples. The migration
+# holds the same lock, so two replicas starting at once migrate one after the other.
+WRITE_LOCK = 0x5B5_0001
+
+
 class StoreUnavailable(RuntimeError):
     """The database cannot be opened or read. ``str()`` is a sentence for people."""
 
@@ -308,6 +317,11 @@ class StoreTooNew(StoreUnavailable):
 
 class StoreFull(StoreUnavailable):
     """The disk is full: the write was rolled back, nothing before it was lost."""
+
+
+class StoreUnreachable(StoreUnavailable):
+    """A database server (Postgres) can't be reached: down, restarting, or its network
+    gone. The transaction did not commit; the next action tries again."""
 
 
 FULL_MESSAGE = (
@@ -387,7 +401,8 @@ def _describe(url: str) -> str:
     parsed = _parse(url)
     if parsed is None:
         return "the database in STUDIO_DATABASE_URL"
-    shown = parsed.set(password=None, query={})
+    shown = URL.create(parsed.drivername, username=parsed.username, host=parsed.host,
+                       port=parsed.port, database=parsed.database)
     return "the database " + shown.render_as_string(hide_password=True)
 
 
@@ -507,12 +522,21 @@ class Store:
         kwargs: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        else:
+            # A server restarts, a proxy drops idle links: test a pooled connection before
+            # lending it out, so the first click after a restart works instead of failing.
+            kwargs["pool_pre_ping"] = True
+            if parsed is not None and parsed.get_backend_name() == "postgresql":
+                kwargs["pool_size"] = int(os.environ.get("STUDIO_DB_POOL_SIZE", "5"))
+                kwargs["connect_args"] = {"connect_timeout": 10}
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
         except (ArgumentError, NoSuchModuleError, ImportError, ValueError, TypeError) as exc:
             raise StoreUnavailable(_engine_problem(self.url, exc)) from None
         if self.is_sqlite:
             self._setup_sqlite(self.engine)
+        elif self.engine.dialect.name == "postgresql":
+            self._setup_postgres(self.engine)
         self._open()
 
     # -- set-up -------------------------------------------------------------------------
@@ -535,14 +559,27 @@ class Store:
             mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
             conn.exec_driver_sql(f"BEGIN {mode}")
 
+    @staticmethod
+    def _setup_postgres(engine: Engine) -> None:
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):  # writes wait their turn, as BEGIN IMMEDIATE does on SQLite
+            if conn.get_execution_options().get("write"):
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
     def _open(self) -> None:
         try:
             self.migrate()
+        except StoreUnreachable as exc:
+            self.engine.dispose()
+            raise StoreUnreachable(self._unreachable(exc.__context__ or exc, at_start=True)) \
+                from None
         except StoreUnavailable:
             self.engine.dispose()
             raise
         except (DBAPIError, OSError) as exc:
             self.engine.dispose()
+            if not self.is_sqlite:
+                raise StoreUnreachable(self._unreachable(exc, at_start=True)) from None
             detail = str(getattr(exc, "orig", exc)) or exc.__class__.__name__
             raise StoreUnavailable(
                 f"We couldn't open {_describe(self.url)}: {_redact(detail, self.url)}. "
@@ -551,16 +588,38 @@ class Store:
             ) from None
         self.finish_pending_scrub()
 
+    def _unreachable(self, exc: BaseException, *, at_start: bool = False) -> str:
+        """A sentence for people when a database server can't be reached (never its
+        password, never what was being written)."""
+        orig = getattr(exc, "orig", exc)
+        first = (str(orig).strip().splitlines() or [""])[0]
+        why = _redact(first, self.url)[:200] or exc.__class__.__name__
+        where = _describe(self.url)
+        if at_start:
+            return (
+                f"We couldn't reach {where} ({why}). Nothing was changed. Check that the "
+                "database server is running and that STUDIO_DATABASE_URL points to it, "
+                "then reload this page."
+            )
+        return (
+            f"We can't reach {where} right now ({why}). Everything saved before is "
+            "safe; what you just did wasn't saved. This usually passes in a moment: "
+            "try again."
+        )
+
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One committed transaction; rolled back whole if anything in it fails. A full
-        disk becomes ``StoreFull`` (a kind sentence) instead of a database error."""
+        disk becomes ``StoreFull`` and a database server out of reach (restarting,
+        its network gone) ``StoreUnreachable``: kind sentences, not database errors."""
         try:
             with self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 yield conn
         except DBAPIError as exc:
             if is_disk_full(exc):
                 raise StoreFull(FULL_MESSAGE) from None
+            if isinstance(exc, OperationalError) and not self.is_sqlite:
+                raise StoreUnreachable(self._unreachable(exc)) from None
             raise
 
     @contextmanager
@@ -571,6 +630,8 @@ class Store:
         except DBAPIError as exc:
             if is_disk_full(exc):  # a sort spilling to a temporary file, for example
                 raise StoreFull(FULL_MESSAGE) from None
+            if isinstance(exc, OperationalError) and not self.is_sqlite:
+                raise StoreUnreachable(self._unreachable(exc)) from None
             raise
 
     def _insert(self, table: Table, **values: Any) -> int:
