@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 PORT   ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run workshop test lint check bench clean venv deps dev-deps browser
+.PHONY: run workshop test lint check bench clean venv deps dev-deps browser postgres proxy
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(VENV)/.deps: requirements.txt | $(PY)
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt requirements-postgres.txt | $(PY)
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $(VENV)/.deps $@
 
@@ -35,11 +35,13 @@ workshop: deps
 	$(PY) -m studio check exercises || true
 	$(PY) -m studio workshop --port $(PORT)
 
-## make test: dev requirements, Debian's Chromium when missing, the whole suite
-test: dev-deps browser
+## make test: dev requirements, Debian's Chromium, PostgreSQL and HAProxy when missing,
+## the whole suite (the store tests on SQLite and on a throwaway Postgres it starts)
+test: dev-deps browser postgres proxy
 	$(VENV)/bin/ruff check .
 	$(PY) -m studio check exercises
-	STUDIO_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -p no:cacheprovider --timeout=600
+	STUDIO_CHROMIUM=$(CHROMIUM) STUDIO_REQUIRE_POSTGRES=1 STUDIO_REQUIRE_PROXY=1 \
+	  $(PY) -m pytest -q -p no:cacheprovider --timeout=600
 
 browser:
 	@if [ -x "$(CHROMIUM)" ]; then \
@@ -54,6 +56,33 @@ browser:
 	  exit 1; \
 	fi
 
+# The tests start their own server from these binaries in a temp folder (tests/pg.py);
+# the package's own cluster, if Debian starts one, is not used.
+postgres:
+	@if [ -n "$$STUDIO_PG_BIN" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "PostgreSQL found"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql for the Postgres half of the tests…"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; \
+	else \
+	  echo "The tests need PostgreSQL's server programs (initdb, postgres)."; \
+	  echo "Install them (Debian/Ubuntu: sudo apt-get install postgresql), or point"; \
+	  echo "STUDIO_PG_BIN to the folder that holds them."; \
+	  exit 1; \
+	fi
+
+# The two-replica test and benchmark run deploy/haproxy.cfg with Debian's HAProxy.
+proxy:
+	@if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then \
+	  echo "HAProxy found"; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's haproxy for the two-replica test…"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy; \
+	else \
+	  echo "The two-replica test needs HAProxy (Debian/Ubuntu: sudo apt-get install haproxy)."; \
+	  exit 1; \
+	fi
+
 lint: dev-deps
 	$(VENV)/bin/ruff check .
 
@@ -61,7 +90,7 @@ check: deps
 	$(PY) -m studio check exercises
 
 ## make bench: the benchmark against a bare Streamlit page (QUICK=1 for a smoke run)
-bench: dev-deps browser
+bench: dev-deps browser postgres proxy
 	STUDIO_CHROMIUM=$(CHROMIUM) $(PY) bench/run.py $(if $(QUICK),--quick,)
 
 clean:

@@ -21,8 +21,8 @@ SPEC = svc.find_spec(load_catalog())
 
 
 @pytest.fixture()
-def store(tmp_path) -> Store:
-    s = Store(f"sqlite:///{tmp_path / 'c.db'}")
+def store(store_url) -> Store:
+    s = Store(store_url)
     s.migrate()
     return s
 

@@ -23,8 +23,8 @@ def spec() -> DialogueSpec:
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = Store(f"sqlite:///{tmp_path / 'studio.db'}")
+def store(store_url) -> Store:
+    s = Store(store_url)
     yield s
     s.dispose()
 

@@ -161,8 +161,8 @@ def test_fresh_turn_starts_one_partner_again_and_keeps_the_rest():
 
 
 @pytest.fixture
-def store(tmp_path) -> Store:
-    s = Store(f"sqlite:///{tmp_path / 'pins.db'}")
+def store(store_url) -> Store:
+    s = Store(store_url)
     yield s
     s.dispose()
 

@@ -26,13 +26,13 @@ from studio.store import (
     schema_version,
     topics,
 )
+from tests.unit.stored import stored_bytes
 from tests.unit.test_store import (
     NAME_A,
     NAME_B,
     SECRET_WORDS,
     db_url,
     encodings,
-    file_bytes,
     fill_couple,
     make_couple,
 )
@@ -46,8 +46,8 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def store(db_path):
-    s = Store(db_url(db_path))
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 
@@ -123,6 +123,7 @@ def test_a_round_with_a_state_we_cannot_read_is_left_out(store) -> None:
 # -- 5. an error never carries the values that were sent ----------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_failing_write_does_not_put_names_or_token_in_its_error(store, db_path) -> None:
     couple = make_couple(store, NAME_A, NAME_B)
     raw = sqlite3.connect(db_path)
@@ -179,6 +180,7 @@ def test_the_description_of_a_url_never_shows_a_password(url) -> None:
 # -- 7. a database from a newer studio ---------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_database_from_a_newer_studio_is_refused_and_left_alone(store, db_path) -> None:
     couple = make_couple(store)
     with store.write() as conn:
@@ -223,6 +225,7 @@ def fill_the_disk(store: Store) -> None:
     store.engine.dispose()  # every connection from now on is capped
 
 
+@pytest.mark.sqlite_only
 def test_a_full_disk_is_a_kind_sentence_and_nothing_is_half_written(store) -> None:
     couple, _run, _dlg = fill_couple(store)
     before = store.export_couple(couple.id)
@@ -246,6 +249,7 @@ def test_a_full_disk_is_a_kind_sentence_and_nothing_is_half_written(store) -> No
     assert store.export_couple(couple.id) == before  # everything from before is intact
 
 
+@pytest.mark.sqlite_only
 def test_forget_on_a_full_disk_deletes_nothing_and_says_so(store) -> None:
     couple, _run, _dlg = fill_couple(store)
 
@@ -282,24 +286,24 @@ print("not killed")
 """
 
 
-def test_an_interrupted_forget_is_finished_at_the_next_start(store, db_path) -> None:
+def test_an_interrupted_forget_is_finished_at_the_next_start(store) -> None:
     keep = make_couple(store, "Keeper One", "Keeper Two")
     couple, _run, _dlg = fill_couple(store)
+    data = b"".join(stored_bytes(store).values())
     store.dispose()
-    data = b"".join(file_bytes(db_path).values())
     assert NAME_A.encode() in data  # the words are in the file to begin with
 
-    proc = subprocess.run([sys.executable, "-c", KILL_IN_FORGET, db_url(db_path),
+    proc = subprocess.run([sys.executable, "-c", KILL_IN_FORGET, store.url,
                            str(couple.id)], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == -9, proc.stdout + proc.stderr  # really killed mid-forget
 
-    again = Store(db_url(db_path))  # the next start of the studio
+    again = Store(store.url)  # the next start of the studio
     try:
         assert again.couple_by_token(couple.token) is None  # the delete had committed
         assert again.couple_by_token(keep.token) == keep
         assert again.scrub_pending() == 0
-        for fname, raw in file_bytes(db_path).items():  # read while the studio runs
+        for fname, raw in stored_bytes(again).items():  # read while the studio runs
             for word in SECRET_WORDS:
                 for enc in encodings(word):
                     assert enc not in raw, f"{word!r} is still in {fname}"
@@ -314,7 +318,7 @@ def test_a_forget_that_finishes_leaves_no_clean_up_pending(store) -> None:
     assert store.scrub_pending() == 0
 
 
-def test_a_clean_up_that_fails_is_kept_for_the_next_start(store, db_path, monkeypatch) -> None:
+def test_a_clean_up_that_fails_is_kept_for_the_next_start(store, monkeypatch) -> None:
     couple, _run, _dlg = fill_couple(store)
 
     def no_space(self) -> None:
@@ -326,26 +330,25 @@ def test_a_clean_up_that_fails_is_kept_for_the_next_start(store, db_path, monkey
     assert store.scrub_pending() == 1
     monkeypatch.undo()
     store.dispose()
-    again = Store(db_url(db_path))
+    again = Store(store.url)
     try:
         assert again.scrub_pending() == 0
-        data = b"".join(file_bytes(db_path).values())
+        data = b"".join(stored_bytes(again).values())
         assert NAME_A.encode() not in data and NAME_B.encode() not in data
     finally:
         again.dispose()
 
 
-def test_many_stores_opening_with_nothing_pending_do_not_scrub(store, db_path,
-                                                               monkeypatch) -> None:
+def test_many_stores_opening_with_nothing_pending_do_not_scrub(store, monkeypatch) -> None:
     calls: list[int] = []
     monkeypatch.setattr(Store, "_scrub_file", lambda self: calls.append(1))
     make_couple(store)
-    other = Store(db_url(db_path))
+    other = Store(store.url)
     other.dispose()
     assert calls == []
 
 
-def test_pending_markers_hold_no_words(store, db_path) -> None:
+def test_pending_markers_hold_no_words(store) -> None:
     couple, _run, _dlg = fill_couple(store)
     store.forget_couple(couple.id)
     from studio.store import pending_scrubs

@@ -18,8 +18,8 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'studio.db'}")
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 

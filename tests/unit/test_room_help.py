@@ -17,8 +17,8 @@ SCRIPT = next(s for s in CATALOG.of_kind("room_script") if isinstance(s, RoomScr
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'studio.db'}")
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
@@ -11,6 +10,7 @@ from studio import room_service as rs
 from studio.exercises import load_catalog
 from studio.room import RoomScript, normalize_join_code
 from studio.store import Store
+from tests.unit.stored import scalar, stored_bytes
 
 CATALOG = load_catalog()
 SCRIPT = next(s for s in CATALOG.of_kind("room_script") if isinstance(s, RoomScript))
@@ -19,8 +19,8 @@ T0 = 1_700_000_000.0
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'studio.db'}")
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 
@@ -50,7 +50,7 @@ def share_some(store: Store, couple, gap: int = 2) -> None:
 # ----------------------------------------------------------------------- create, join
 
 
-def test_create_room_gives_code_and_secret_and_keeps_only_a_hash(store, tmp_path):
+def test_create_room_gives_code_and_secret_and_keeps_only_a_hash(store):
     new = rs.create_room(store, SCRIPT, now=T0)
     assert normalize_join_code(new.room.code) == new.room.code
     assert new.room.phase == SCRIPT.phases[0].key
@@ -58,10 +58,9 @@ def test_create_room_gives_code_and_secret_and_keeps_only_a_hash(store, tmp_path
     assert new.room.is_open and new.room.results is None
     assert len(new.secret) >= 40
     assert rs.facilitator_room(store, new.secret) == new.room
-    raw = (tmp_path / "studio.db").read_bytes()
+    raw = b"".join(stored_bytes(store).values())
     assert new.secret.encode() not in raw  # only its SHA-256 is stored
-    with sqlite3.connect(tmp_path / "studio.db") as db:
-        assert db.execute("select secret from rooms").fetchone()[0] == rs.secret_hash(new.secret)
+    assert scalar(store, "select secret from rooms") == rs.secret_hash(new.secret)
 
 
 def test_min_group_is_never_below_three(store):
@@ -131,8 +130,7 @@ def test_old_attempts_are_forgotten(store):
             rs.join_room(store, couple, "ACD-EFG", now=T0 + i)
     with pytest.raises(rs.JoinRefused):
         rs.join_room(store, couple, "ACD-EFG", now=T0 + 10_000)
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("select count(*) from join_attempts").fetchone()[0] == 2
+    assert scalar(store, "select count(*) from join_attempts") == 2
 
 
 def test_closed_room_cannot_be_joined(store):
@@ -308,10 +306,8 @@ def test_forget_couple_removes_their_share_and_membership(store):
     store.forget_couple(couples[0].id)
     counts = rs.counts(store, new.room)
     assert counts.joined == 1 and counts.shared == 1
-    with sqlite3.connect(store.path) as db:
-        assert db.execute(
-            "select count(*) from room_shares where couple_id=?", (couples[0].id,)
-        ).fetchone()[0] == 0
+    assert scalar(store, "select count(*) from room_shares where couple_id = :c",
+                  c=couples[0].id) == 0
 
 
 # ----------------------------------------------------------------------------- purge
@@ -334,9 +330,8 @@ def test_purge_after_retention(store, monkeypatch):
     assert rs.purge_expired(store, CATALOG, now=T0 + hours * 3600 + 3600) == 1
     assert rs.facilitator_room(store, closed.secret) is None
     assert rs.current_room(store, couple, open_only=False) is None
-    with sqlite3.connect(store.path) as db:
-        for table in ("rooms", "room_members", "room_shares"):
-            assert db.execute(f"select count(*) from {table}").fetchone()[0] == 0
+    for table in ("rooms", "room_members", "room_shares"):
+        assert scalar(store, f"select count(*) from {table}") == 0
     assert store.couple_by_id(couple.id) is not None  # the couple's own data stays
 
 

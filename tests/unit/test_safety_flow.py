@@ -125,8 +125,8 @@ def test_to_answers_treats_invalid_stored_values_as_skipped():
 
 
 @pytest.fixture
-def store(tmp_path):
-    return Store(f"sqlite:///{tmp_path / 'studio.db'}")
+def store(store_url):
+    return Store(store_url)
 
 
 def _couple(store):

@@ -31,6 +31,7 @@ from studio.store import (
     schema_version,
     topics,
 )
+from tests.unit.stored import sqlite_file_bytes, stored_bytes
 
 # Words that appear nowhere else: if any byte sequence of them survives "forget",
 # the couple's words are still in the file.
@@ -61,8 +62,8 @@ def db_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def store(db_path) -> Store:
-    s = Store(db_url(db_path))
+def store(store_url) -> Store:
+    s = Store(store_url)
     yield s
     s.dispose()
 
@@ -105,12 +106,7 @@ def fill_couple(store: Store, name_a: str = NAME_A, name_b: str = NAME_B):
 
 
 def file_bytes(db_path: Path) -> dict[str, bytes]:
-    out = {}
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        p = Path(str(db_path) + suffix)
-        if p.exists():
-            out[p.name] = p.read_bytes()
-    return out
+    return sqlite_file_bytes(db_path)
 
 
 def encodings(word: str) -> list[bytes]:
@@ -160,8 +156,8 @@ def test_update_couple_rejects_unknown_fields(store) -> None:
 # -- every write is committed -------------------------------------------------------------
 
 
-def test_every_write_is_seen_by_a_second_store_on_the_same_file(store, db_path) -> None:
-    other = Store(db_url(db_path))
+def test_every_write_is_seen_by_a_second_store_on_the_same_file(store) -> None:
+    other = Store(store.url)
     try:
         couple = make_couple(store)
         assert other.couple_by_token(couple.token) is not None
@@ -214,10 +210,10 @@ def test_every_write_is_seen_by_a_second_store_on_the_same_file(store, db_path) 
         other.dispose()
 
 
-def test_a_write_survives_closing_every_connection(store, db_path) -> None:
+def test_a_write_survives_closing_every_connection(store) -> None:
     couple = make_couple(store)
     store.dispose()
-    fresh = Store(db_url(db_path))
+    fresh = Store(store.url)
     try:
         assert fresh.couple_by_token(couple.token) == couple
     finally:
@@ -237,12 +233,12 @@ def test_a_new_file_is_at_the_latest_version(store) -> None:
     assert [r[0] for r in version_rows(store)] == [v for v, _ in MIGRATIONS]
 
 
-def test_migrations_run_twice_change_nothing(store, db_path) -> None:
+def test_migrations_run_twice_change_nothing(store) -> None:
     couple = make_couple(store)
     before = version_rows(store)
     assert store.migrate() == LATEST_VERSION
     assert store.migrate() == LATEST_VERSION
-    again = Store(db_url(db_path))  # a second process starting on the same file
+    again = Store(store.url)  # a second process starting on the same database
     try:
         assert again.version() == LATEST_VERSION
     finally:
@@ -254,26 +250,29 @@ def test_migrations_run_twice_change_nothing(store, db_path) -> None:
 # -- forget -------------------------------------------------------------------------------
 
 
-def test_forget_leaves_none_of_the_couples_words_in_the_file(store, db_path) -> None:
+def test_forget_leaves_none_of_the_couples_words_in_the_file(store) -> None:
+    """SQLite: not in the file nor its WAL. Postgres: not in any file of the database
+    (the VACUUM FULL after the delete rewrote every table that held them)."""
     keep = make_couple(store, "Keeper One", "Keeper Two")
     couple, _run, _dlg = fill_couple(store)
 
-    # The words really are in the files first, and at least partly in the WAL:
-    # otherwise this test would prove nothing.
-    before = file_bytes(db_path)
+    # The words really are in the files first (and, for SQLite, at least partly in
+    # the WAL): otherwise this test would prove nothing.
+    before = stored_bytes(store)
     everything = b"".join(before.values())
     for word in SECRET_WORDS:
         assert word.encode("utf-8") in everything, word
-    wal = before.get("studio.db-wal", b"")
-    assert wal, "the writes should still sit in the write-ahead log"
-    assert NAME_A.encode("utf-8") in wal
+    if store.is_sqlite:
+        wal = before.get("studio.db-wal", b"")
+        assert wal, "the writes should still sit in the write-ahead log"
+        assert NAME_A.encode("utf-8") in wal
 
     store.forget_couple(couple.id)
 
     assert store.couple_by_token(couple.token) is None
     assert store.export_couple(couple.id) == {}
-    after = file_bytes(db_path)
-    assert "studio.db" in after
+    after = stored_bytes(store)
+    assert after
     for fname, data in after.items():
         for word in SECRET_WORDS:
             for enc in encodings(word):
@@ -286,14 +285,14 @@ def test_forget_leaves_none_of_the_couples_words_in_the_file(store, db_path) -> 
             assert conn.execute(select(func.count()).select_from(table)).scalar() == 0, table.name
 
 
-def test_forget_with_a_second_store_open_on_the_file(store, db_path) -> None:
-    other = Store(db_url(db_path))  # another session's connection pool, idle
+def test_forget_with_a_second_store_open_on_the_file(store) -> None:
+    other = Store(store.url)  # another session's connection pool, idle
     try:
         couple, run, _ = fill_couple(store)
         assert other.answers_of(run, "a")  # it has read the words
         store.forget_couple(couple.id)
         assert other.couple_by_token(couple.token) is None
-        data = b"".join(file_bytes(db_path).values())
+        data = b"".join(stored_bytes(store).values())
         for word in SECRET_WORDS:
             assert word.encode("utf-8") not in data, word
     finally:
@@ -461,11 +460,11 @@ def _process_writer(url: str, k: int, barrier, results) -> None:
         results.put((k, None, None, [f"{type(exc).__name__}: {exc}"]))
 
 
-def test_four_processes_writing_at_once_lose_nothing(db_path) -> None:
+def test_four_processes_writing_at_once_lose_nothing(fresh_url) -> None:
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
     results = ctx.Queue()
-    url = db_url(db_path)  # the file does not exist yet
+    url = fresh_url()  # no tables yet: the four migrate it at the same moment
     procs = [
         ctx.Process(target=_process_writer, args=(url, k, barrier, results))
         for k in range(PROCESSES)
@@ -506,29 +505,27 @@ def _open_fresh(url: str, barrier, results) -> None:
         results.put(f"{type(exc).__name__}: {exc}")
 
 
-def test_many_processes_opening_a_brand_new_file_at_once() -> None:
-    """Each round: six processes create the same new file at the same moment."""
-    import tempfile
-
+def test_many_processes_opening_a_brand_new_file_at_once(fresh_url) -> None:
+    """Each round: six processes create (migrate) the same new database at the same
+    moment — on Postgres, six replicas starting together against one new database."""
     ctx = multiprocessing.get_context("fork")  # fast to start: many rounds
     errors = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for round_ in range(8):
-            url = db_url(Path(tmp) / f"round{round_}.db")
-            barrier, results = ctx.Barrier(6), ctx.Queue()
-            procs = [ctx.Process(target=_open_fresh, args=(url, barrier, results))
-                     for _ in range(6)]
-            for p in procs:
-                p.start()
-            failed = [e for e in (results.get(timeout=120) for _ in procs) if e]
-            for p in procs:
-                p.join(timeout=60)
-            store = Store(url)
-            try:
-                assert len(_all_tokens(store)) == 6 - len(failed)  # every success was kept
-            finally:
-                store.dispose()
-            errors += failed
+    for _round in range(8):
+        url = fresh_url()
+        barrier, results = ctx.Barrier(6), ctx.Queue()
+        procs = [ctx.Process(target=_open_fresh, args=(url, barrier, results))
+                 for _ in range(6)]
+        for p in procs:
+            p.start()
+        failed = [e for e in (results.get(timeout=120) for _ in procs) if e]
+        for p in procs:
+            p.join(timeout=60)
+        store = Store(url)
+        try:
+            assert len(_all_tokens(store)) == 6 - len(failed)  # every success was kept
+        finally:
+            store.dispose()
+        errors += failed
     assert errors == []
 
 

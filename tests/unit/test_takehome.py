@@ -44,8 +44,8 @@ def a_round(store, couple, when, words, a, b, reveal=True):
 
 
 @pytest.fixture()
-def export(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+def export(store_url):
+    store = Store(store_url)
     store.migrate()
     couple = store.create_couple(name_a="Zoë", name_b="李 " + HOSTILE, color_a="blue",
                                  color_b="orange", symbol_a="circle", symbol_b="triangle")
