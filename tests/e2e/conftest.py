@@ -117,6 +117,12 @@ class Server:
     data_dir: Path
     proc: subprocess.Popen
     log: Path
+    database_url: str = ""  # what the server stores in ("" = SQLite in data_dir)
+
+    @property
+    def store_url(self) -> str:
+        """The URL a test opens the server's own store with."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'studio.db'}"
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.proc.poll() is None:
@@ -128,12 +134,18 @@ class Server:
                 self.proc.wait(timeout=15)
 
 
-def start_server(data_dir: Path, port: int | None = None, env: dict | None = None) -> Server:
+def start_server(data_dir: Path, port: int | None = None, env: dict | None = None,
+                 database_url: str = "") -> Server:
+    """A studio server on 127.0.0.1; its data in ``data_dir`` (SQLite) or, with
+    ``database_url``, in that database (a Postgres of tests/pg.py)."""
     port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / f"server-{port}.log"
-    full_env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir), **(env or {})}
+    full_env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir)}
     full_env.pop("STUDIO_DATABASE_URL", None)
+    full_env.update(env or {})
+    if database_url:
+        full_env["STUDIO_DATABASE_URL"] = database_url
     # The server process only: nothing may leave this machine (see netguard/).
     full_env["PYTHONPATH"] = os.pathsep.join(
         p for p in (str(NETGUARD), full_env.get("PYTHONPATH", "")) if p)
@@ -157,7 +169,7 @@ def start_server(data_dir: Path, port: int | None = None, env: dict | None = Non
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return Server(url, data_dir, proc, log)
+                    return Server(url, data_dir, proc, log, database_url)
         except OSError:
             pass
         time.sleep(0.1)  # polling a process start, not waiting for Streamlit in a page
@@ -181,6 +193,19 @@ def no_outbound_connections() -> Iterator[None]:
     if tried:
         pytest.fail("a test server tried to reach another host:\n" + tried[:4000],
                     pytrace=False)
+
+
+def server_on(backend: str, request, tmp_path_factory, name: str) -> Iterator[Server]:
+    """A server of its own on SQLite or on a new database of the test Postgres."""
+    url = ""
+    if backend == "postgres":
+        pg_server = request.getfixturevalue("postgres_server")
+        url = pg_server.new_database()
+    srv = start_server(tmp_path_factory.mktemp(name), database_url=url)
+    yield srv
+    srv.stop()
+    if url:
+        pg_server.drop_database(url)
 
 
 @pytest.fixture(scope="session")

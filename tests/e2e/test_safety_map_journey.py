@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from studio.store import Store
-from tests.e2e.conftest import after_rerun, click, expect_text, wait_idle
+from tests.e2e.conftest import after_rerun, click, expect_text, server_on, wait_idle
 from tests.e2e.test_foundation import axe_serious, pass_safety_notes, set_up_couple, token_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,8 +25,14 @@ HOSTILE = "<script>alert(1)</script> ![img](http://example.com/x.png) :red[big] 
 CLEAR_LEFT, LEFT, MIDDLE, RIGHT, CLEAR_RIGHT, SKIP = range(6)  # the six choices of a row
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def server(request, tmp_path_factory):
+    """The two partners' journey runs twice: on SQLite, and on Postgres."""
+    yield from server_on(request.param, request, tmp_path_factory, "journey-data")
+
+
 def store_of(server) -> Store:
-    return Store(f"sqlite:///{server.data_dir / 'studio.db'}")
+    return Store(server.store_url)
 
 
 def groups(page: Page) -> Locator:

@@ -24,7 +24,7 @@ from studio import room_service as rs
 from studio import safety_flow
 from studio.exercises import load_catalog
 from studio.store import Store
-from tests.e2e.conftest import Server, after_rerun, click, start_server, wait_idle
+from tests.e2e.conftest import Server, after_rerun, click, server_on, wait_idle
 from tests.e2e.test_dialogue_journey import in_view
 from tests.e2e.test_foundation import token_of
 
@@ -47,16 +47,15 @@ TYPED = [("Wrenna", "Pallister"), ("Odrik", "Fennimore"), ("Yselle", "Brackwater
          ("Corvin", "Ashdown"), ("Mirelle", "Thornquist"), ("Tobiah", "Quenby")]
 
 
-@pytest.fixture(scope="module")
-def room_server(tmp_path_factory) -> Iterator[Server]:
-    srv = start_server(tmp_path_factory.mktemp("workshop-data"))
-    yield srv
-    srv.stop()
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def room_server(request, tmp_path_factory) -> Iterator[Server]:
+    """The whole evening runs twice: on SQLite, and on Postgres."""
+    yield from server_on(request.param, request, tmp_path_factory, "workshop-data")
 
 
 @pytest.fixture(scope="module")
 def store(room_server) -> Iterator[Store]:
-    s = Store(f"sqlite:///{room_server.data_dir}/studio.db")
+    s = Store(room_server.store_url)
     yield s
     s.dispose()
 
