@@ -209,5 +209,7 @@ class PostgresServer:
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
         self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from studio.store import Couple, Store, StoreFull, StoreUnavailable, default_database_url
+from studio.store import (
+    Couple,
+    Store,
+    StoreFull,
+    StoreUnavailable,
+    StoreUnreachable,
+    default_database_url,
+)
 
 if TYPE_CHECKING:  # pydantic and the exercise models load with the first catalog
     from studio.exercises import Catalog
@@ -114,6 +121,8 @@ def _install_error_handling() -> None:
     log = get_logger("studio")  # Streamlit's format, on the server's console
 
     def log_safely(ex: BaseException) -> None:
+        if isinstance(_store_problem_of(ex), StoreUnreachable):
+            return  # the store logged it, once a minute; not a traceback per phone per poll
         log.error("Uncaught exception in a page:\n%s", _safe_exception_text(ex))
 
     def show(ex: BaseException) -> None:

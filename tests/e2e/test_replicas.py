@@ -93,11 +93,13 @@ def deployment(postgres_server, tmp_path) -> Iterator[dict]:
     proxy = start_proxy(tmp_path, replicas)
     front = Server(proxy.url, tmp_path, proxy, tmp_path / "haproxy.log", url)
     store = Store(url)
-    yield {"front": front, "replicas": replicas, "store": store}
+    yield {"front": front, "replicas": replicas, "store": store, "postgres": postgres_server}
     store.dispose()
     front.stop()
     for srv in replicas:
         srv.stop()
+    if postgres_server.proc is None:  # a failure while it was stopped
+        postgres_server.start_again()
     postgres_server.drop_database(url)
 
 
@@ -183,6 +185,20 @@ def test_a_workshop_over_two_replicas_survives_losing_one(deployment, open_on):
     click(pages[1], "We're done with this part")
     expect(pages[1].get_by_text("You're done with this part")).to_be_visible()
     expect(figure(screen, "Done with this part")).to_contain_text("1")
+
+    # Postgres restarts in the middle of it: the screens say so while it is away (no
+    # server name on a phone or the projector), then carry on by themselves.
+    pg_server = deployment["postgres"]
+    pg_server.stop()
+    for page in (screen, pages[0], pages[1]):
+        expect(page.get_by_text("The studio's database is out of reach for a moment")
+               ).to_be_visible()
+        assert "postgresql" not in page.content()
+    pg_server.start_again()
+    for page in (screen, pages[0], pages[1]):
+        expect(page.get_by_text("out of reach")).to_have_count(0)
+    expect(figure(screen, "Done with this part")).to_contain_text("1")
+    expect(pages[1].get_by_text("You're done with this part")).to_be_visible()
 
     # Replica 2 goes, without a goodbye (its process killed).
     on_two = (screen, pages[1], pages[3])

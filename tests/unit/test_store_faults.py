@@ -96,6 +96,7 @@ def test_a_workshop_carries_on_after_postgres_restarts(postgres_server) -> None:
         with pytest.raises(StoreUnreachable) as exc:  # while it is down: a sentence
             share(store, couples[3], 3)
         assert "Everything saved before is safe" in str(exc.value)
+        assert "psycopg" not in str(exc.value) and "sock" not in str(exc.value)  # no server
         postgres_server.start_again()
 
         # The same pool, no restart of ours: the room carries on.
@@ -127,6 +128,32 @@ def test_postgres_restarted_between_two_clicks_is_invisible(postgres_server) -> 
     finally:
         store.dispose()
         postgres_server.drop_database(url)
+
+
+def test_out_of_reach_is_logged_once_a_minute_never_with_the_password(
+        postgres_server, caplog) -> None:
+    from sqlalchemy.engine import make_url
+
+    name = make_url(postgres_server.new_database()).database
+    url = (f"postgresql+psycopg://studio:{PASSWORD}@/{name}"
+           f"?host={postgres_server.socket_dir}")  # trust auth: the password is ignored
+    store = Store(url)
+    try:
+        make_couple(store, 1)
+        postgres_server.stop()
+        with caplog.at_level("WARNING", logger="studio.store"):
+            for _ in range(3):  # three phones polling
+                with pytest.raises(StoreUnreachable):
+                    store.couple_by_id(1)
+        postgres_server.start_again()
+        said = [r.getMessage() for r in caplog.records if r.name == "studio.store"]
+        assert len(said) == 1 and "is out of reach" in said[0]
+        assert name in said[0] and PASSWORD not in said[0]  # for the operator: which one
+        assert store.couple_by_id(1) is not None
+    finally:
+        if postgres_server.proc is None:
+            postgres_server.start_again()
+        store.dispose()
 
 
 # -- a replica killed in the middle of a write ----------------------------------------------
