@@ -80,13 +80,16 @@ class Server:
                 self.proc.wait(timeout=15)
 
 
-def start_server(script: Path, data_dir: Path) -> Server:
-    """``streamlit run script`` on 127.0.0.1 (same flags as tests/e2e), data in data_dir."""
+def start_server(script: Path, data_dir: Path, env: dict | None = None) -> Server:
+    """``streamlit run script`` on 127.0.0.1 (same flags as tests/e2e), data in data_dir
+    (or in ``env["STUDIO_DATABASE_URL"]``)."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     log = data_dir / f"server-{script.stem}-{port}.log"
+    extra = env or {}
     env = {**os.environ, "STUDIO_DATA_DIR": str(data_dir)}
     env.pop("STUDIO_DATABASE_URL", None)
+    env.update(extra)
     # The studio starts the way `make run` starts it (the launcher); the bare page plainly.
     if script.resolve() == (ROOT / "app.py").resolve():
         command = [sys.executable, "-m", "studio.ui.launch"]

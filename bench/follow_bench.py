@@ -51,6 +51,7 @@ class Follower:
         self.markers: dict[bytes, float | None] = {}
         self.sent = self.received = 0
         self.errors: list[str] = []
+        self.closed = False  # the server (or a proxy) closed the websocket
 
     async def open(self) -> None:
         from websockets.asyncio.client import connect
@@ -70,6 +71,13 @@ class Follower:
         self.markers[marker] = None
 
     async def _read(self) -> None:
+        assert self.ws is not None
+        try:
+            await self._read_all()
+        finally:
+            self.closed = True
+
+    async def _read_all(self) -> None:
         assert self.ws is not None
         with contextlib.suppress(Exception):
             async for data in self.ws:
@@ -190,8 +198,10 @@ async def _one_size(target, n: int, window: float, moves: int) -> dict:
         async with gate:
             await f.open()
 
-    proc = psutil.Process(target.server.proc.pid)
+    procs = [psutil.Process(pid) for pid in getattr(
+        target, "pids", lambda: [target.server.proc.pid])()]
     me = psutil.Process()
+    extra = getattr(target, "extra_cpu", dict)  # {name: CPU s}: a database, a proxy
     t_open = time.perf_counter()
     try:
         results = await asyncio.gather(*(open_one(f) for f in followers),
@@ -207,9 +217,11 @@ async def _one_size(target, n: int, window: float, moves: int) -> dict:
 
         # The quiet room: what following costs when nothing changes.
         sent0 = sum(f.sent for f in followers)
-        c0, m0, t0 = _cpu_seconds(proc), _cpu_seconds(me), time.perf_counter()
+        c0, m0, t0 = sum(map(_cpu_seconds, procs)), _cpu_seconds(me), time.perf_counter()
+        e0 = extra()
         await asyncio.sleep(window)
-        c1, m1, t1 = _cpu_seconds(proc), _cpu_seconds(me), time.perf_counter()
+        c1, m1, t1 = sum(map(_cpu_seconds, procs)), _cpu_seconds(me), time.perf_counter()
+        e1 = extra()
         polls = (sum(f.sent for f in followers) - sent0) / (t1 - t0)
         cores = (c1 - c0) / (t1 - t0)
 
@@ -236,6 +248,7 @@ async def _one_size(target, n: int, window: float, moves: int) -> dict:
             if got:
                 spreads.append(max(got))
             await asyncio.sleep(0.5)
+        closed = sum(1 for f in followers if f.closed)  # before we close them ourselves
     finally:
         await asyncio.gather(*(f.close() for f in followers), return_exceptions=True)
         target.done()
@@ -249,8 +262,11 @@ async def _one_size(target, n: int, window: float, moves: int) -> dict:
         "server_cpu_ms_per_couple_per_s": round(1000 * cores / n, 2),
         "server_cpu_ms_per_poll": round(1000 * cores / polls, 2) if polls else None,
         "clients_cores": round((m1 - m0) / (t1 - t0), 3),
+        **{f"{name}_cores": round((e1[name] - e0.get(name, 0.0)) / (t1 - t0), 3)
+           for name in e1},
         "moves": len(spreads),
         "missed": missed,
+        "closed": closed,
     }
     if each:
         row["propagation_median_s"] = round(common.median(each), 3)

@@ -3,11 +3,13 @@
     .venv/bin/python bench/run.py           # full run (under 8 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick   # smoke run for CI (under 3 minutes)
 
-Seven parts (docs/PERFORMANCE.md says what each one measures and the targets):
+Eight parts (docs/PERFORMANCE.md says what each one measures and the targets):
 1. server-side reruns (AppTest), 2. click → updated screen in Chromium, 3. cold start,
 4. room results over 10 … 10,000 couples, 5. server memory per websocket session,
 6. following a workshop room: 10 … 250 couples as websocket clients,
-7. "Our story so far" with 50 rounds and 500 check-ins (page, story, report files).
+7. "Our story so far" with 50 rounds and 500 check-ins (page, story, report files),
+8. a big workshop: 100 … 500 couples over two replicas behind HAProxy on PostgreSQL
+   (optional: skipped with a line saying what is missing when it can't run here).
 
 Timings are printed and written to bench/results/latest.json; targets are shown,
 never enforced: the exit code is 0 whatever the numbers (1 only if a part crashed).
@@ -131,6 +133,28 @@ def part_follow(tmp: Path, plan: dict) -> dict:
 
     return follow_bench.run(tmp, plan["follow_sizes"], plan["follow_window"],
                             plan["follow_moves"], plan["follow_bare"], log=log)
+
+
+def part_replicas(tmp: Path, plan: dict) -> dict:
+    from bench import replica_bench
+
+    return replica_bench.run(tmp, plan["replica_sizes"], plan["follow_window"],
+                             plan["follow_moves"], log=log)
+
+
+def _replicas_against_bare(res: dict) -> None:
+    """Part 8's CPU per poll (both replicas) against part 6's bare page, same run: the
+    bare row with the same number of couples, else the nearest one measured."""
+    bare = res.get("follow", {}).get("bare", {})
+    rows = res.get("replicas", {}).get("app", {})
+    sizes = [int(n) for n, row in bare.items() if row.get("server_cpu_ms_per_poll")]
+    for n, row in rows.items():
+        if not sizes or not row.get("server_cpu_ms_per_poll"):
+            continue
+        near = min(sizes, key=lambda s: abs(s - int(n)))
+        row["bare_couples"] = near
+        row["ratio_per_poll"] = round(row["server_cpu_ms_per_poll"]
+                                      / bare[str(near)]["server_cpu_ms_per_poll"], 2)
 
 
 def part_story(tmp: Path, plan: dict) -> dict:
@@ -463,6 +487,27 @@ def print_report(res: dict) -> None:
                     f"{fmt(row.get('ratio_per_poll'), '', 2):>6} "
                     f"{fmt(row.get('propagation_p95_s'), '', 2):>6} "
                     f"{fmt(row.get('everyone_p95_s'), '', 2):>6} {row['missed']:>6}")
+    rp = res.get("replicas")
+    if rp and "skipped" in rp:
+        log(f"\n8. A big workshop on two replicas and PostgreSQL: skipped — {rp['skipped']}")
+    elif rp:
+        log(f"\n8. A big workshop: {rp['replicas']} replicas behind HAProxy, one PostgreSQL; "
+            f"CPU over {rp['window_s']:.0f} s (both replicas together; Postgres beside)")
+        log(f"   {'couples':>7} {'polls/s':>8} {'% of 2':>7} {'ms/cpl/s':>9} {'pg':>5} "
+            f"{'proxy':>5} {'×bare':>6} {'p95 s':>6} {'all s':>6} {'missed':>6}"
+            "   (pg, proxy: cores; ×bare: CPU per poll against part 6's bare page)")
+        for n, row in rp["app"].items():
+            if "error" in row:
+                log(f"   {int(n):>7} {row['error']}")
+                continue
+            log(f"   {int(n):>7} {row['polls_per_s']:8.1f} "
+                f"{row['server_cpu_pct_of_2_cores']:7.1f} "
+                f"{row['server_cpu_ms_per_couple_per_s']:9.2f} "
+                f"{fmt(row.get('postgres_cores'), '', 2):>5} "
+                f"{fmt(row.get('haproxy_cores'), '', 2):>5} "
+                f"{fmt(row.get('ratio_per_poll'), '', 2):>6} "
+                f"{fmt(row.get('propagation_p95_s'), '', 2):>6} "
+                f"{fmt(row.get('everyone_p95_s'), '', 2):>6} {row['missed']:>6}")
     if br:
         poll = br.get("polling")
         if poll:
@@ -513,7 +558,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a smoke run (CI)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary data folder")
-    ap.add_argument("--only", default="", help="comma list: apptest,rooms,browser,follow,story")
+    ap.add_argument("--only", default="",
+                    help="comma list: apptest,rooms,browser,follow,story,replicas")
     args = ap.parse_args(argv)
     quick = args.quick
     plan = {  # counts, and time budgets in seconds (a slow machine takes fewer samples)
@@ -536,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         "follow_bare": (10,) if quick else (10, 250),
         "follow_window": 3.0 if quick else 10.0,
         "follow_moves": 1 if quick else 3,
+        "replica_sizes": (10,) if quick else (100, 250, 500),
         "story_rounds": 5 if quick else 50,
         "story_checkins": 50 if quick else 500,
         "story_n": 2 if quick else 7,
@@ -554,6 +601,8 @@ def main(argv: list[str] | None = None) -> int:
          lambda: part_browser(tmp, plan, started + plan["total_budget"])),
         ("follow", "6. following a workshop room", lambda: part_follow(tmp, plan)),
         ("story", "7. our story so far, with a long history", lambda: part_story(tmp, plan)),
+        ("replicas", "8. a big workshop: two replicas, HAProxy, PostgreSQL",
+         lambda: part_replicas(tmp, plan)),
     ]
     try:
         for key, title, fn in parts:
@@ -572,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+    _replicas_against_bare(res)
     res["headline"] = headline(res)
     res["machine"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     res["seconds_total"] = round(time.perf_counter() - started, 1)
