@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 PORT   ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run workshop test lint check bench clean venv deps dev-deps browser postgres proxy
+.PHONY: run workshop test quick lint check bench clean venv deps dev-deps browser postgres proxy
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ workshop: deps
 ## the whole suite (the store tests on SQLite and on a throwaway Postgres it starts)
 test: dev-deps browser postgres proxy
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m studio check exercises
 	STUDIO_CHROMIUM=$(CHROMIUM) STUDIO_REQUIRE_POSTGRES=1 STUDIO_REQUIRE_PROXY=1 \
 	  $(PY) -m pytest -q -p no:cacheprovider --timeout=600
@@ -83,8 +84,14 @@ proxy:
 	  exit 1; \
 	fi
 
+## make lint: ruff and mypy (its settings, and why that strictness, in pyproject.toml)
 lint: dev-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+## make quick: unit tests and AppTests on SQLite only, no browser, no Postgres (~2 min)
+quick: dev-deps
+	$(PY) -m pytest -q -p no:cacheprovider --timeout=600 tests/unit tests/app -k "not postgres"
 
 check: deps
 	$(PY) -m studio check exercises

@@ -20,7 +20,7 @@ st.set_page_config(
 )
 
 
-def _pages() -> tuple[list, list]:
+def _pages() -> tuple[list, list, list]:
     """The page objects, built once per browser tab (building them is a few ms per run;
     one tab runs one script at a time, so its own objects are never shared)."""
     P = context.PAGES
@@ -123,7 +123,7 @@ on_break = (
 )
 if room_screen:
     page.run()  # no couple, no banner, no way out to draw: the screen only follows
-elif on_break:
+elif on_break and couple is not None:
     layout.break_screen(couple)
 elif projector and room_banner.private_page(page.url_path):
     room_banner.kept_off_projector()  # a couple's answers never go to a big screen

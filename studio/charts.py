@@ -353,14 +353,14 @@ def gaps_figure(reveal: Reveal, spec: SafetyMapSpec) -> go.Figure:
         y += SMALL_LINE * len(lines) + 8
     y = max(y, 40)
     traces = [
-        {"type": "bar", "orientation": "h", "name": labels[band], "x": b["x"], "y": b["y"],
+        {"type": "bar", "orientation": "h", "name": labels[band], "x": bb["x"], "y": bb["y"],
          "width": 20, "marker": {"color": BAND_COLORS[band], "line": {"width": 0}},
-         "text": b["text"], "textposition": b["pos"], "insidetextanchor": "end",
+         "text": bb["text"], "textposition": bb["pos"], "insidetextanchor": "end",
          "insidetextfont": _font(14, "#FFFFFF"),
          "outsidetextfont": _font(14), "constraintext": "none",
-         "textangle": 0, "cliponaxis": False, "hovertext": b["hover"], "hoverinfo": "text",
+         "textangle": 0, "cliponaxis": False, "hovertext": bb["hover"], "hoverinfo": "text",
          "showlegend": False}
-        for band in ("far", "explore", "close") if (b := bars.get(band))
+        for band in ("far", "explore", "close") if (bb := bars.get(band)) is not None
     ]
     return _figure(traces, _base(
         "Where you differ, biggest first", 0, y, bottom=52, annotations=annotations,

@@ -42,7 +42,7 @@ class Checkin:
 
 def find_spec(catalog: Any) -> ck.CheckinSpec | None:
     found = catalog.of_kind("checkin")
-    return found[0] if found else None  # type: ignore[return-value]
+    return found[0] if found else None
 
 
 def _checkin(row: Any) -> Checkin:
@@ -91,10 +91,12 @@ def start(store: Store, couple_id: int, now: float | None = None) -> Checkin:
         if row is not None and _checkin(row).state.step != "done":
             return _checkin(row)
         state = ck.CheckinState()
-        new_id = conn.execute(insert(checkins).values(
+        made = conn.execute(insert(checkins).values(
             couple_id=couple_id, exercise_id=EXERCISE_ID,
             state=json.dumps(state.to_dict(), separators=(",", ":")),
-            started_at=now, updated_at=now)).inserted_primary_key[0]
+            started_at=now, updated_at=now)).inserted_primary_key
+        assert made is not None
+        new_id = made[0]
     return Checkin(int(new_id), state, now)
 
 

@@ -14,11 +14,19 @@ from __future__ import annotations
 
 import importlib
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:  # the kinds' models, for the typed look-ups below (no import cycle)
+    from studio.checkin import CheckinSpec
+    from studio.dialogue import DialogueSpec
+    from studio.room import RoomScript
+    from studio.safety_map import SafetyMapSpec
+    from studio.themes import ThemeLexicon
 
 EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
 MAX_FILE_BYTES = 512 * 1024
@@ -68,7 +76,7 @@ def _loc_to_field(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _friendly(err: dict[str, Any]) -> str:
+def _friendly(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     msg = err.get("msg", "is not valid")
     if kind == "missing":
@@ -80,13 +88,13 @@ def _friendly(err: dict[str, Any]) -> str:
     return msg[0].lower() + msg[1:] if msg else "is not valid"
 
 
-def model_for(kind: str) -> type[BaseModel]:
+def model_for(kind: str) -> type[ExerciseBase]:
     target = KINDS[kind]
     module_name, cls_name = target.split(":")
     return getattr(importlib.import_module(module_name), cls_name)
 
 
-def parse_file(path: Path | str) -> BaseModel:
+def parse_file(path: Path | str) -> ExerciseBase:
     """Read and validate one file; raise ExerciseError with a plain message."""
     path = Path(path)
     try:
@@ -132,13 +140,41 @@ def parse_file(path: Path | str) -> BaseModel:
 class Catalog:
     """Everything found in a folder: valid content by id, and what was broken."""
 
-    items: dict[str, BaseModel] = field(default_factory=dict)
+    items: dict[str, ExerciseBase] = field(default_factory=dict)
     errors: list[ExerciseError] = field(default_factory=list)
 
-    def of_kind(self, kind: str) -> list[BaseModel]:
+    # Typed look-ups: asking for a kind by its name gives that kind's model, so a page
+    # that reads ``get("safety_map").scales`` is checked by mypy. Any other id is a
+    # plain ``ExerciseBase | None`` (check it with ``isinstance``).
+    @overload
+    def of_kind(self, kind: Literal["safety_map"]) -> list[SafetyMapSpec]: ...
+    @overload
+    def of_kind(self, kind: Literal["themes"]) -> list[ThemeLexicon]: ...
+    @overload
+    def of_kind(self, kind: Literal["dialogue"]) -> list[DialogueSpec]: ...
+    @overload
+    def of_kind(self, kind: Literal["room_script"]) -> list[RoomScript]: ...
+    @overload
+    def of_kind(self, kind: Literal["checkin"]) -> list[CheckinSpec]: ...
+    @overload
+    def of_kind(self, kind: str) -> list[ExerciseBase]: ...
+
+    def of_kind(self, kind: str) -> list[Any]:
         return [m for m in self.items.values() if getattr(m, "kind", None) == kind]
 
-    def get(self, exercise_id: str, kind: str | None = None) -> BaseModel | None:
+    @overload
+    def get(self, exercise_id: Literal["safety_map"], kind: None = None
+            ) -> SafetyMapSpec | None: ...
+    @overload
+    def get(self, exercise_id: Literal["themes"], kind: None = None
+            ) -> ThemeLexicon | None: ...
+    @overload
+    def get(self, exercise_id: Literal["checkin"], kind: None = None
+            ) -> CheckinSpec | None: ...
+    @overload
+    def get(self, exercise_id: str, kind: str | None = None) -> ExerciseBase | None: ...
+
+    def get(self, exercise_id: str, kind: str | None = None) -> Any:
         """The exercise with this id; with ``kind``, only if it is of that kind. An id
         that is the name of a kind ("safety_map", "themes", …) only ever finds an
         exercise of that kind (the loader refuses anything else), so a page asking
@@ -150,11 +186,11 @@ class Catalog:
         return item
 
 
-def _id_problem(item: BaseModel, path: Path, seen: dict[str, tuple[Path, str]]) -> str | None:
+def _id_problem(item: ExerciseBase, path: Path, seen: dict[str, tuple[Path, str]]) -> str | None:
     """Why this file's id can't be used (None if it can). Ids are unique across every
     file, whatever its kind; an id that is the name of a kind belongs to that kind."""
-    item_id = item.id  # type: ignore[attr-defined]
-    kind = item.kind  # type: ignore[attr-defined]
+    item_id = item.id
+    kind = item.kind
     if item_id in KINDS and item_id != kind:
         return (
             f"the id '{item_id}' is the name of the {item_id} exercise, but this file is "
@@ -169,12 +205,12 @@ def _id_problem(item: BaseModel, path: Path, seen: dict[str, tuple[Path, str]]) 
     return None
 
 
-def _load(files: list[Path]) -> tuple[Catalog, list[tuple[Path, BaseModel | ExerciseError]]]:
+def _load(files: list[Path]) -> tuple[Catalog, list[tuple[Path, ExerciseBase | ExerciseError]]]:
     """Parse ``files`` in order; the first file with an id keeps it. Returns the catalog
     and, per file, its content or its error (for ``check``)."""
     catalog = Catalog()
     seen: dict[str, tuple[Path, str]] = {}
-    results: list[tuple[Path, BaseModel | ExerciseError]] = []
+    results: list[tuple[Path, ExerciseBase | ExerciseError]] = []
     for path in files:
         try:
             item = parse_file(path)
@@ -188,8 +224,8 @@ def _load(files: list[Path]) -> tuple[Catalog, list[tuple[Path, BaseModel | Exer
             catalog.errors.append(err)
             results.append((path, err))
             continue
-        item_id = item.id  # type: ignore[attr-defined]
-        seen[item_id] = (path, item.kind)  # type: ignore[attr-defined]
+        item_id = item.id
+        seen[item_id] = (path, item.kind)
         catalog.items[item_id] = item
         results.append((path, item))
     return catalog, results
@@ -217,8 +253,8 @@ def check_paths(paths: list[str]) -> tuple[int, list[str]]:
             field_ = f" (field '{result.field}')" if result.field else ""
             lines.append(f"✗ {f}: {result.problem}{field_}")
             continue
-        item_id = result.id  # type: ignore[attr-defined]
-        lines.append(f"✓ {f}: {result.kind} '{item_id}' is valid")  # type: ignore[attr-defined]
+        item_id = result.id
+        lines.append(f"✓ {f}: {result.kind} '{item_id}' is valid")
     if not files:
         lines.append("No exercise files found.")
         bad += 1

@@ -32,7 +32,7 @@ def lan_addresses() -> list[str]:
     """This computer's addresses on its local networks (may be empty)."""
     found: list[str] = []
     with contextlib.suppress(OSError):
-        found += [i[4][0] for i in socket.getaddrinfo(socket.gethostname(), None,
+        found += [str(i[4][0]) for i in socket.getaddrinfo(socket.gethostname(), None,
                                                       socket.AF_INET)]
     tool = shutil.which("hostname")
     if tool:

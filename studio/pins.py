@@ -152,7 +152,7 @@ def check(stored: str, att: Attempts, pin: str | None, now: float) -> tuple[Chec
         att = Attempts(att.failed, None)
     if not (pin or "").strip():
         return Check("empty", MAX_TRIES - att.failed), att
-    right = verify(pin.strip(), stored)
+    right = verify((pin or "").strip(), stored)
     new = after_try(att, right, now)
     if right:
         return Check("open"), new

@@ -448,7 +448,7 @@ _VALID_KEYS: set[str] = set()  # keys already checked (a room uses a few dozen)
 
 def _check_key(key: object, what: str) -> str:
     if key in _VALID_KEYS:
-        return key  # type: ignore[return-value]
+        return key
     if not isinstance(key, str) or not _KEY_RE.match(key):
         raise ValueError(f"{what} must be a short key like 'time_alone', not {key!r}")
     if len(_VALID_KEYS) < 10_000:

@@ -116,7 +116,8 @@ def answering(state: FlowState) -> Partner | None:
 def _with(state: FlowState, key: str, p: str, value: Any) -> FlowState:
     d = dict(getattr(state, key))
     d[p] = value
-    return replace(state, **{key: d})
+    changes: dict[str, Any] = {key: d}
+    return replace(state, **changes)
 
 
 def go_to_section(state: FlowState, p: str, name: str) -> FlowState:

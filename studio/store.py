@@ -503,6 +503,13 @@ def left_out_sentences(left_out: Mapping[str, int]) -> list[str]:
     return out
 
 
+def _new_id(result: Any) -> int:
+    """The id the database gave the row just inserted."""
+    key = result.inserted_primary_key
+    assert key is not None, "an insert without a primary key"
+    return int(key[0])
+
+
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
@@ -648,7 +655,7 @@ class Store:
         """Insert one row in its own committed transaction; return its id."""
         with self.write() as conn:
             result = conn.execute(insert(table).values(**values))
-            return int(result.inserted_primary_key[0])
+            return _new_id(result)
 
     def version(self) -> int:
         with self.read() as conn:
@@ -1116,7 +1123,7 @@ class Store:
                 .where(safety_answers.c.run_id == run_id, safety_answers.c.partner == partner)
             ).all()
         return {
-            item: (None if value is None else json.loads(value), bool(skipped))
+            str(item): (None if value is None else json.loads(str(value)), bool(skipped))
             for item, value, skipped in rows
         }
 
@@ -1425,7 +1432,7 @@ class Store:
                         phase_started_at=now, min_group=min_group, created_at=now,
                     )
                 )
-                return int(result.inserted_primary_key[0])
+                return _new_id(result)
         except IntegrityError:
             return None
 
@@ -1525,9 +1532,9 @@ class Store:
     def room_counts(self, room_id: int) -> dict[str, Any]:
         """Counts only: couples joined, couples done per phase, couples who shared."""
         with self.read() as conn:
-            done_lists = conn.execute(
+            done_lists: list[Any] = list(conn.execute(
                 select(room_members.c.done_phases).where(room_members.c.room_id == room_id)
-            ).scalars().all()
+            ).scalars().all())
             shared = conn.execute(
                 select(func.count()).select_from(room_shares)
                 .where(room_shares.c.room_id == room_id)
@@ -1566,9 +1573,9 @@ class Store:
     def room_share_values(self, room_id: int) -> list[dict[str, Any]]:
         """Every share of the room as JSON data, without couple ids (for aggregates only)."""
         with self.read() as conn:
-            rows = conn.execute(
+            rows: list[Any] = list(conn.execute(
                 select(room_shares.c.share).where(room_shares.c.room_id == room_id)
-            ).scalars().all()
+            ).scalars().all())
         return [json.loads(r) for r in rows]
 
     # -- room screens (migration 7) ------------------------------------------------------
@@ -1628,15 +1635,17 @@ class Store:
             runs: dict[int, list[str]] = {i: [] for i in ids}
             talks: dict[int, list[str]] = {i: [] for i in ids}
             if ids:
-                for cid, state in conn.execute(
+                found: Any = conn.execute(
                     select(safety_runs.c.couple_id, safety_runs.c.state)
                     .where(safety_runs.c.couple_id.in_(ids)).order_by(safety_runs.c.id)
-                ):
+                )
+                for cid, state in found:
                     runs[cid].append(state)
-                for cid, state in conn.execute(
+                found = conn.execute(
                     select(dialogues.c.couple_id, dialogues.c.state)
                     .where(dialogues.c.couple_id.in_(ids)).order_by(dialogues.c.id)
-                ):
+                )
+                for cid, state in found:
                     talks[cid].append(state)
         return [
             {"done_phases": json.loads(m.done_phases), "safety_states": runs[m.couple_id],
@@ -1729,14 +1738,12 @@ class Store:
 
     def join_failures(self, client: str, since: float) -> list[float]:
         with self.read() as conn:
-            return [
-                float(t)
-                for t in conn.execute(
-                    select(join_attempts.c.at).where(
-                        join_attempts.c.client == client[:80], join_attempts.c.at >= since
-                    )
-                ).scalars()
-            ]
+            found: Any = conn.execute(
+                select(join_attempts.c.at).where(
+                    join_attempts.c.client == client[:80], join_attempts.c.at >= since
+                )
+            ).scalars()
+            return [float(t) for t in found]
 
     def purge_expired_rooms(
         self,
@@ -1753,7 +1760,7 @@ class Store:
 
         now = time.time() if now is None else now
         with self.read() as conn:
-            rows = conn.execute(
+            rows: Any = conn.execute(
                 select(rooms.c.id, rooms.c.script_id, rooms.c.created_at, rooms.c.closed_at)
             ).all()
         due = []

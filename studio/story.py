@@ -84,6 +84,11 @@ def _text(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (files can be old or odd)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _dicts(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
@@ -101,7 +106,7 @@ def rounds_of(export: Mapping[str, Any]) -> list[Round]:
     """Revealed safety-map rounds, oldest first (by when they were looked at)."""
     out = []
     for r in _dicts(export.get("safety_maps")):
-        state = r.get("state") if isinstance(r.get("state"), dict) else {}
+        state = _dict(r.get("state"))
         when = _num(state.get("revealed_at")) or _num(r.get("started_at"))
         if when is None or state.get("revealed_at") is None:
             continue
@@ -185,7 +190,7 @@ def _week_series(spec: Any, checkins: Sequence[Mapping[str, Any]]) -> tuple[Seri
     for it in spec.items:
         points = []
         for c in checkins:
-            ratings = c.get("ratings") if isinstance(c.get("ratings"), dict) else {}
+            ratings = _dict(c.get("ratings"))
             points.append(Point(float(c["revealed_at"]), *(
                 _int((ratings.get(p) or {}).get(it.key) if isinstance(ratings.get(p), dict)
                      else None, 0, 4) for p in PARTNERS)))
@@ -212,20 +217,20 @@ def _entries(export: Mapping[str, Any], rounds: Sequence[Round], spec: Any,
             lines.append("Where you differed most: " + "; ".join(far) + ".")
         entries.append(Entry(r.when, "safety_map", "What makes you feel safe?", tuple(lines)))
     for d in _dicts(export.get("dialogues")):
-        state = d.get("state") if isinstance(d.get("state"), dict) else {}
+        state = _dict(d.get("state"))
         when = _num(d.get("created_at"))
         topic = _text(state.get("topic"))
         if when is None or (topic is None and not d.get("revealed")):
             continue
         lines = [f"Topic: {topic}"] if topic else []
-        for r in _dicts(d.get("ratings")):
-            if r.get("partner") in PARTNERS:
+        for rating in _dicts(d.get("ratings")):
+            if rating.get("partner") in PARTNERS:
                 said = [f"{lab}: {v} of 10" for lab, v in
-                        (("felt heard", _int(r.get("heard"), 0, 10)),
-                         ("felt safe", _int(r.get("safe"), 0, 10))) if v is not None]
-                word = _text(r.get("word"))
+                        (("felt heard", _int(rating.get("heard"), 0, 10)),
+                         ("felt safe", _int(rating.get("safe"), 0, 10))) if v is not None]
+                word = _text(rating.get("word"))
                 if said or word:
-                    lines.append(f"{r['partner']}:" + ", ".join(said + ([f'"{word}"'] if word
+                    lines.append(f"{rating['partner']}:" + ", ".join(said + ([f'"{word}"'] if word
                                                                         else [])))
         if state.get("phase") != "done":
             lines.append("Still in progress.")
@@ -235,7 +240,7 @@ def _entries(export: Mapping[str, Any], rounds: Sequence[Round], spec: Any,
         if when is None:
             continue
         lines = []
-        thanks = c.get("appreciations") if isinstance(c.get("appreciations"), dict) else {}
+        thanks = _dict(c.get("appreciations"))
         for p in PARTNERS:
             words = _text(thanks.get(p))
             if words:
@@ -243,7 +248,7 @@ def _entries(export: Mapping[str, Any], rounds: Sequence[Round], spec: Any,
         topic = _text(c.get("topic"))
         if topic:
             lines.append(f"One thing to talk about: {topic}")
-        repair = c.get("repair") if isinstance(c.get("repair"), dict) else {}
+        repair = _dict(c.get("repair"))
         for p in PARTNERS:
             words = _text(repair.get(p))
             if words:
@@ -263,7 +268,7 @@ def build(export: Mapping[str, Any], catalog: Any) -> Story:
     spec = catalog.get("safety_map") if catalog is not None else None
     found = catalog.of_kind("checkin") if catalog is not None else []
     checkin_spec = found[0] if found else None
-    couple = export.get("couple") if isinstance(export.get("couple"), dict) else {}
+    couple = _dict(export.get("couple"))
     names = {p: str(couple.get(f"name_{p}") or ("First partner" if p == "a" else
                                                   "Second partner")) for p in PARTNERS}
     rounds = rounds_of(export)

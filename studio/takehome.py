@@ -270,8 +270,8 @@ def pdf_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
         if not series:
             continue
         text(12, title, bold=True)
-        for s in series:
-            _panel(pdf, s, styles, width)
+        for one in series:
+            _panel(pdf, one, styles, width)
     if rep.story.entries:
         text(15, "Along the way", bold=True)
         for entry in rep.story.entries:

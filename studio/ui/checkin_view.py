@@ -49,6 +49,11 @@ def _move(store: Store, item: svc.Checkin, fn, *args, **kwargs) -> bool:
     return _guarded(item, fn, store, item, *args, expect=item.version, **kwargs)
 
 
+def _press(store: Store, item: svc.Checkin, fn, *args, **kwargs) -> None:
+    """``_move`` as a button's callback (Streamlit ignores what a callback returns)."""
+    _move(store, item, fn, *args, **kwargs)
+
+
 def _progress(item: svc.Checkin) -> None:
     steps = ck.STEPS[:-1]
     n = steps.index(item.state.step) if item.state.step in steps else len(steps) - 1
@@ -80,7 +85,7 @@ def _appreciate(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Ch
                          placeholder="Or just say it out loud to each other.")
     st.button("Go on", type="primary", key=f"ck_go_rate_{item.id}",
               icon=":material/arrow_forward:", icon_position="right",
-              on_click=_move, args=(store, item, svc.appreciated))
+              on_click=_press, args=(store, item, svc.appreciated))
 
 
 # -- 2. how safe did this week feel? -------------------------------------------------------
@@ -127,9 +132,9 @@ def _unseal_question(store: Store, couple: Couple, item: svc.Checkin) -> None:
                  "as they are.")
         c1, c2 = st.columns(2)
         c1.button("Yes, that's fine", type="primary", key=f"ck_unseal_yes_{item.id}",
-                  on_click=_move, args=(store, item, svc.agree_unseal, agreeing))
+                  on_click=_press, args=(store, item, svc.agree_unseal, agreeing))
         c2.button("Not now", key=f"ck_unseal_no_{item.id}",
-                  on_click=_move, args=(store, item, svc.cancel_unseal))
+                  on_click=_press, args=(store, item, svc.cancel_unseal))
 
 
 def _turn(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Checkin,
@@ -142,7 +147,7 @@ def _turn(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Checkin,
                 st.write("You can open your sealed answers again if " + label(couple, p)
                          + " agrees.")
                 st.button("Ask to open my answers again", key=f"ck_ask_unseal_{item.id}",
-                          on_click=_move, args=(store, item, svc.ask_to_unseal, other))
+                          on_click=_press, args=(store, item, svc.ask_to_unseal, other))
         _unseal_question(store, couple, item)
         return
     st.header(content_md(spec.rate.title), anchor=False)
@@ -173,11 +178,11 @@ def _confirm(store: Store, couple: Couple, item: svc.Checkin) -> None:
                 st.button("I'm ready to see it together", type="primary",
                           key=f"ck_ready_{item.id}_{p}",
                           disabled=item.state.flow.unseal_request is not None,
-                          on_click=_move, args=(store, item, svc.ready, p),
+                          on_click=_press, args=(store, item, svc.ready, p),
                           kwargs={"now": context.now()})
             if item.state.flow.unseal_request is None:
                 st.button("I want to change something first", key=f"ck_change_{item.id}_{p}",
-                          on_click=_move, args=(store, item, svc.ask_to_unseal, p))
+                          on_click=_press, args=(store, item, svc.ask_to_unseal, p))
     _unseal_question(store, couple, item)
 
 
@@ -198,7 +203,7 @@ def _together(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Chec
         st.write(content_md(spec.rate.same_words))
     st.button("Go on", type="primary", key=f"ck_go_talk_{item.id}",
               icon=":material/arrow_forward:", icon_position="right",
-              on_click=_move, args=(store, item, svc.after_ratings))
+              on_click=_press, args=(store, item, svc.after_ratings))
 
 
 # -- 3. one thing to talk about ------------------------------------------------------------
@@ -243,9 +248,9 @@ def _repair(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Checki
         with st.container(horizontal=True):
             st.button("Yes, let's repair something", type="primary",
                       key=f"ck_repair_yes_{item.id}",
-                      on_click=_move, args=(store, item, svc.start_repair, first or "a"))
+                      on_click=_press, args=(store, item, svc.start_repair, first or "a"))
             st.button("Not this week", key=f"ck_repair_no_{item.id}",
-                      on_click=_move, args=(store, item, svc.end_repair),
+                      on_click=_press, args=(store, item, svc.end_repair),
                       kwargs={"skipped": True})
         return
     speaker = state.repair_speaker
@@ -274,9 +279,9 @@ def _repair(store: Store, spec: ck.CheckinSpec, couple: Couple, item: svc.Checki
     with st.container(horizontal=True):
         st.button("Switch: " + label(couple, listener) + " speaks",
                   key=f"ck_switch_{item.id}_{speaker}", icon=":material/swap_horiz:",
-                  on_click=_move, args=(store, item, svc.switch_repair))
+                  on_click=_press, args=(store, item, svc.switch_repair))
         st.button("We've both had our turn", type="primary", key=f"ck_repair_done_{item.id}",
-                  on_click=_move, args=(store, item, svc.end_repair))
+                  on_click=_press, args=(store, item, svc.end_repair))
 
 
 # -- 5. next time ----------------------------------------------------------------------------
@@ -330,7 +335,7 @@ def _landing(store: Store, spec: ck.CheckinSpec, couple: Couple) -> None:
                 "4. If something hurt: a few minutes to repair it.\n"
                 "5. Pick the day you'd like to meet again.")
     st.button("Start our check-in", type="primary", key="ck_start",
-              icon=":material/play_arrow:", on_click=svc.start,
+              icon=":material/play_arrow:", on_click=context.callback(svc.start),
               args=(store, couple.id, now))
     earlier = [c for c in svc.all_checkins(store, couple.id) if c.state.step == "done"]
     if earlier:

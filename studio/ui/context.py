@@ -12,6 +12,7 @@ import os
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -145,7 +146,7 @@ def _install_error_handling() -> None:
 
     error_util._log_uncaught_app_exception = log_safely
     error_util.show_uncaught_app_exception = show
-    error_util._sbs_installed = True
+    setattr(error_util, "_sbs_installed", True)  # noqa: B010 - a module's own flag
     logging.setLogRecordFactory(_safe_record)
 
 
@@ -347,6 +348,16 @@ def in_fragment_run() -> bool:
 
     ctx = get_script_run_ctx()
     return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def callback(fn: Callable[..., object]) -> Callable[..., None]:
+    """``fn`` as a widget's ``on_click`` / ``on_change``: Streamlit ignores what a
+    callback returns, and its type says so; a service's result is dropped here."""
+
+    def _run(*args: Any, **kwargs: Any) -> None:
+        fn(*args, **kwargs)
+
+    return _run
 
 
 def redraw_page() -> None:

@@ -89,7 +89,7 @@ def spec_or_stop() -> DialogueSpec:
         st.page_link(context.PAGES["home"], label="Back to our space",
                      icon=":material/favorite:", query_params=context.keep_params())
         st.stop()
-    return spec  # type: ignore[return-value]
+    return spec
 
 
 def style() -> None:
@@ -616,7 +616,8 @@ def _results(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running,
         c1, c2 = st.columns(2)
         with c1:
             st.button("Start another dialogue", type="secondary" if low else "primary",
-                      key=f"dlg_again_{run.id}", width="stretch", on_click=svc.finish,
+                      key=f"dlg_again_{run.id}", width="stretch",
+                      on_click=context.callback(svc.finish),
                       args=(store, run))
         with c2:
             st.page_link(context.PAGES["home"], label="Back to our space",

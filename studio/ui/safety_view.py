@@ -73,6 +73,11 @@ def _move(store: Store, run: svc.Run, p: str, fn, *args) -> bool:
     return _guarded(run, p, fn, store, run, *args, expect=run.version)
 
 
+def _press(store: Store, run: svc.Run, p: str, fn, *args) -> None:
+    """``_move`` as a button's callback (Streamlit ignores what a callback returns)."""
+    _move(store, run, p, fn, *args)
+
+
 # -- the private turn ------------------------------------------------------------------------
 
 
@@ -102,7 +107,7 @@ def turn(store: Store, spec: SafetyMapSpec, couple: Couple, run: svc.Run, p: str
                 st.write("You can open your sealed answers again if " + label(couple, p)
                          + " agrees. Their answers so far are kept.")
                 st.button("Ask to open my answers again", key=f"sm_ask_unseal_{run.id}",
-                          on_click=_move, args=(store, run, other, svc.ask_to_unseal, other))
+                          on_click=_press, args=(store, run, other, svc.ask_to_unseal, other))
         _unseal_question(store, couple, run)
         if intro:
             _how_it_goes(spec)
@@ -149,7 +154,7 @@ def _actions(store: Store, run: svc.Run, p: str, parts: list[str], section: str,
         if back_to is not None:
             st.button("Back", key=f"sm_back_{run.id}_{p}_{section}",
                       icon=":material/arrow_back:",
-                      on_click=_move, args=(store, run, p, svc.go_to_section, p, back_to))
+                      on_click=_press, args=(store, run, p, svc.go_to_section, p, back_to))
 
 
 def _words(store, spec, couple, run, p, stored, parts) -> None:
@@ -161,6 +166,8 @@ def _words(store, spec, couple, run, p, stored, parts) -> None:
         st.session_state[key] = "" if skipped or value is None else str(value)
 
     def save() -> bool:
+        """Keep what is typed; False when the screen is out of date (nothing kept). "Go
+        on" asks this first, so it moves on only once the words are safe."""
         typed = st.session_state.get(key) or ""
         now_value, now_skipped = svc.own_answers(store, run, p).get(flow.TEXT, ("", False))
         if typed.strip() == (now_value or "") and not (now_skipped and typed.strip()):
@@ -168,7 +175,7 @@ def _words(store, spec, couple, run, p, stored, parts) -> None:
         return _guarded(run, p, svc.save_text, store, spec, run, p, typed)
 
     st.text_area("Your answer, in your own words", key=key, height=140,
-                 on_change=save, placeholder="A few words are enough.")
+                 on_change=context.callback(save), placeholder="A few words are enough.")
     limit = spec.opening.max_chars
     count = len(st.session_state.get(key) or "")
     st.caption(f"{count:,} of {limit:,} characters · kept as you write"
@@ -294,7 +301,7 @@ def _review(store, spec, couple, run, p, stored, parts) -> None:
 
     def change(section: str, what: str) -> None:
         st.button("Change " + what, key=f"sm_change_{run.id}_{p}_{section}", type="tertiary",
-                  icon=":material/edit:", on_click=_move,
+                  icon=":material/edit:", on_click=_press,
                   args=(store, run, p, svc.go_to_section, p, section))
 
     with st.container(border=True):
@@ -351,7 +358,7 @@ def _review(store, spec, couple, run, p, stored, parts) -> None:
                   icon=":material/lock:", on_click=seal)
         back = "needs"
         st.button("Back", key=f"sm_back_{run.id}_{p}_review", icon=":material/arrow_back:",
-                  on_click=_move, args=(store, run, p, svc.go_to_section, p, back))
+                  on_click=_press, args=(store, run, p, svc.go_to_section, p, back))
 
 
 def _unseal_question(store: Store, couple: Couple, run: svc.Run) -> None:
@@ -365,9 +372,9 @@ def _unseal_question(store: Store, couple: Couple, run: svc.Run) -> None:
                  "Your own answers stay as they are.")
         c1, c2 = st.columns(2)
         c1.button("Yes, that's fine", type="primary", key=f"sm_unseal_yes_{run.id}",
-                  on_click=_move, args=(store, run, agreeing, svc.agree_unseal, agreeing))
+                  on_click=_press, args=(store, run, agreeing, svc.agree_unseal, agreeing))
         c2.button("Not now", key=f"sm_unseal_no_{run.id}",
-                  on_click=_move, args=(store, run, agreeing, svc.cancel_unseal))
+                  on_click=_press, args=(store, run, agreeing, svc.cancel_unseal))
 
 
 # -- both sealed -----------------------------------------------------------------------------
@@ -388,10 +395,10 @@ def confirm(store: Store, couple: Couple, run: svc.Run) -> None:
                 st.button("I'm ready to see it together", type="primary",
                           key=f"sm_ready_{run.id}_{p}",
                           disabled=run.state.unseal_request is not None,
-                          on_click=_move, args=(store, run, p, svc.confirm_ready, p))
+                          on_click=_press, args=(store, run, p, svc.confirm_ready, p))
             if run.state.unseal_request is None:
                 st.button("I want to change something first", key=f"sm_change_{run.id}_{p}",
-                          on_click=_move, args=(store, run, p, svc.ask_to_unseal, p))
+                          on_click=_press, args=(store, run, p, svc.ask_to_unseal, p))
     _unseal_question(store, couple, run)
 
 
@@ -458,7 +465,7 @@ def _differences_part(spec_id: str, run_id: int) -> None:
     store = context.store()
     couple = context.current_couple()
     spec = context.catalog().get(spec_id)
-    if couple is None or spec is None:
+    if couple is None or not isinstance(spec, SafetyMapSpec):
         context.redraw_page()
         return
     run = svc.reload(store, couple.id, run_id)
@@ -622,7 +629,7 @@ def share_with_room(store: Store, couple: Couple, run: svc.Run, data: svc.Reveal
         with col:
             key = f"sm_share_{run.id}_{p}"
             st.checkbox(label(couple, p) + " agrees to share", value=bool(run.state.shared[p]),
-                        key=key, on_change=lambda p=p, key=key: _move(
+                        key=key, on_change=lambda p=p, key=key: _press(
                             store, run, p, svc.agree_to_share, p,
                             bool(st.session_state[key])))
     both = flow.both_agree_to_share(run.state)
@@ -670,7 +677,7 @@ def _another_time(store: Store, spec: SafetyMapSpec, couple: Couple, runs: list[
     st.divider()
     st.header("Another time")
     st.write("Things change. You can do this again later and keep this round to look back on.")
-    st.button("Start a new round", key="sm_new_round", on_click=svc.start_run,
+    st.button("Start a new round", key="sm_new_round", on_click=context.callback(svc.start_run),
               args=(store, couple.id))
     earlier = [r for r in runs[1:] if r.phase == "reveal"]
     if earlier:

@@ -295,8 +295,8 @@ class Presenter:
     # -- drawing
     def controls(self, state: rs.RoomState, script: RoomScript | None, showing: bool) -> None:
         with st.container(key="room_controls"):
-            row1 = st.container(horizontal=True, gap="small")  # one row on a phone too
-            row1 = (row1, row1)
+            row = st.container(horizontal=True, gap="small")  # one row on a phone too
+            row1 = (row, row)
             if script is not None:
                 idx = phase_index(script, state.phase) if state.phase in script.phase_keys \
                     else 0
