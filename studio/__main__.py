@@ -3,6 +3,8 @@
 ``python -m studio check [PATH ...]``  validates exercise files.
 ``python -m studio workshop [--port N]``  starts a workshop server that phones on the
 same network can reach, and prints the addresses to use (``make workshop``).
+``python -m studio diagrams [FILE]``  redraws the dialogue's diagrams in FILE (default
+docs/DIALOGUE.md) from its transition table.
 """
 
 from __future__ import annotations
@@ -11,7 +13,24 @@ import os
 import sys
 
 USAGE = ("usage: python -m studio check [PATH ...]   (files or folders; default: exercises/)\n"
-         "       python -m studio workshop [--port N]")
+         "       python -m studio workshop [--port N]\n"
+         "       python -m studio diagrams [FILE]      (default: docs/DIALOGUE.md)")
+
+
+def diagrams(args: list[str]) -> int:
+    """Redraw the dialogue's state diagrams in a Markdown file from the code's table."""
+    from pathlib import Path
+
+    from studio.dialogue import with_diagrams
+
+    path = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "docs" / \
+        "DIALOGUE.md"
+    before = path.read_text(encoding="utf-8")
+    after = with_diagrams(before)
+    if after != before:
+        path.write_text(after, encoding="utf-8")
+    print(f"{path}: {'redrawn' if after != before else 'already up to date'}")
+    return 0
 
 
 def workshop(args: list[str]) -> int:
@@ -46,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["workshop"]:
         return workshop(args[1:])
+    if args[:1] == ["diagrams"]:
+        return diagrams(args[1:])
     if not args or args[0] != "check":
         print(USAGE, file=sys.stderr)
         return 2

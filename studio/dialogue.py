@@ -246,6 +246,52 @@ _PHASE_WORDS: dict[str, str] = {
 }
 
 
+def diagram(variant: str) -> str:
+    """The variant's moves as a Mermaid state diagram, drawn from :data:`TRANSITIONS`
+    (docs/DIALOGUE.md holds these; a test checks the file still matches the table).
+    A state is named by its phase and described in the studio's words; an arrow is
+    labelled with the button a couple presses. Pause and stop, which every phase has,
+    are said once below the diagram rather than drawn from every state."""
+    table = TRANSITIONS[variant]
+    phases: list[str] = []
+    for (phase, _event), target in table.items():
+        for name in (phase, target):
+            if name not in phases:
+                phases.append(name)
+    lines = ["stateDiagram-v2", "    direction TB", "    [*] --> topic"]
+    lines += [f"    {name}: {name} — {_PHASE_WORDS[name]}" for name in phases]
+    for (phase, event), target in table.items():
+        label = _LABELS.get((phase, event)) or _LABELS[event]
+        if event == "switch_new":
+            label += f" (after both turns it reads “{_ANOTHER_ROUND}”)"
+        if event == "switch_same":
+            label += " (after the first turn only)"
+        if event == "arrange":
+            label += " (round 1 only)"
+        label = label.replace(":", " ·").replace(";", ",")  # Mermaid's separators
+        lines.append(f"    {phase} --> {target}: {label}")
+    lines.append("    done --> [*]")
+    return "\n".join(lines) + "\n"
+
+
+DIAGRAM_START = "<!-- drawn from studio.dialogue.TRANSITIONS: {variant} -->"
+DIAGRAM_END = "<!-- end of the drawing -->"
+
+
+def with_diagrams(doc: str) -> str:
+    """``doc`` with every drawing block (between DIAGRAM_START for a variant and
+    DIAGRAM_END) drawn afresh from the table; the rest of the text is left alone."""
+    out = doc
+    for variant in TRANSITIONS:
+        start = DIAGRAM_START.format(variant=variant)
+        if start not in out:
+            continue
+        head, _, rest = out.partition(start)
+        _, _, tail = rest.partition(DIAGRAM_END)
+        out = f"{head}{start}\n```mermaid\n{diagram(variant)}```\n{DIAGRAM_END}{tail}"
+    return out
+
+
 class InvalidMove(ValueError):
     """An event that does not fit the current phase. ``str()`` is a plain sentence."""
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from studio import dialogue as d
 from studio.dialogue import (
     COUNTED_PHASES,
     EVENTS,
@@ -971,3 +972,26 @@ def test_parse_file_names_the_field(tmp_path):
     assert info.value.field == "variants.standard"
     assert "empathy" in info.value.problem
     assert str(info.value).startswith("broken_dialogue.toml, field 'variants.standard': needs")
+
+
+# -- the drawing in docs/DIALOGUE.md is the table ------------------------------------------
+
+
+def test_the_docs_diagrams_are_drawn_from_the_transition_table() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "DIALOGUE.md").read_text("utf-8")
+    assert d.with_diagrams(doc) == doc, "run: python -m studio diagrams"
+    for variant, table in d.TRANSITIONS.items():
+        assert d.DIAGRAM_START.format(variant=variant) in doc  # every kind of talk drawn
+        drawn = d.diagram(variant)
+        for (phase, _event), target in table.items():
+            assert f"    {phase} --> {target}: " in drawn
+
+
+def test_a_changed_table_changes_the_drawing(monkeypatch) -> None:
+    before = d.diagram("appreciation")
+    table = dict(d.TRANSITIONS["appreciation"])
+    table[("more", "more_no")] = "switch"  # straight to switching, no thanks
+    monkeypatch.setitem(d.TRANSITIONS, "appreciation", table)
+    after = d.diagram("appreciation")
+    assert after != before
+    assert "    more --> switch: No, that's it for now" in after
