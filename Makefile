@@ -39,6 +39,7 @@ workshop: deps
 ## the whole suite (the store tests on SQLite and on a throwaway Postgres it starts)
 test: dev-deps browser postgres proxy
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) -m studio check exercises
 	STUDIO_CHROMIUM=$(CHROMIUM) STUDIO_REQUIRE_POSTGRES=1 STUDIO_REQUIRE_PROXY=1 \
@@ -84,9 +85,10 @@ proxy:
 	  exit 1; \
 	fi
 
-## make lint: ruff and mypy (its settings, and why that strictness, in pyproject.toml)
+## make lint: ruff (lint and format) and mypy (settings and strictness: pyproject.toml)
 lint: dev-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
 ## make quick: unit tests and AppTests on SQLite only, no browser, no Postgres (~2 min)

@@ -15,8 +15,11 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "studio" / "assets" / "icon.png"),
     layout="wide" if context.projector() else "centered",
     initial_sidebar_state="auto",  # collapsed on phones (couples joining a workshop)
-    menu_items={"Get help": None, "Report a bug": None, "About": "Side by Side: a calm "
-                "studio for two. Everything stays on this computer."},
+    menu_items={
+        "Get help": None,
+        "Report a bug": None,
+        "About": "Side by Side: a calm studio for two. Everything stays on this computer.",
+    },
 )
 
 
@@ -28,29 +31,51 @@ def _pages() -> tuple[list, list, list]:
         [
             st.Page(P["welcome"], title="Welcome", icon=":material/home:", default=True),
             st.Page(P["setup"], title="Set up", icon=":material/group:", url_path="setup"),
-            st.Page(P["home"], title="Our space", icon=":material/favorite:",
-                    url_path="our-space"),
-            st.Page(P["safety_map"], title="What makes you feel safe?",
-                    icon=":material/shield:", url_path="safety-map"),
-            st.Page(P["dialogue"], title="Talk and listen", icon=":material/forum:",
-                    url_path="dialogue"),
-            st.Page(P["checkin"], title="Our weekly check-in", icon=":material/event_repeat:",
-                    url_path="check-in"),
-            st.Page(P["history"], title="Our story so far", icon=":material/timeline:",
-                    url_path="our-story"),
-            st.Page(P["join"], title="Join a workshop", icon=":material/login:",
-                    url_path="join"),
+            st.Page(P["home"], title="Our space", icon=":material/favorite:", url_path="our-space"),
+            st.Page(
+                P["safety_map"],
+                title="What makes you feel safe?",
+                icon=":material/shield:",
+                url_path="safety-map",
+            ),
+            st.Page(
+                P["dialogue"], title="Talk and listen", icon=":material/forum:", url_path="dialogue"
+            ),
+            st.Page(
+                P["checkin"],
+                title="Our weekly check-in",
+                icon=":material/event_repeat:",
+                url_path="check-in",
+            ),
+            st.Page(
+                P["history"],
+                title="Our story so far",
+                icon=":material/timeline:",
+                url_path="our-story",
+            ),
+            st.Page(P["join"], title="Join a workshop", icon=":material/login:", url_path="join"),
             st.Page(P["data"], title="Your data", icon=":material/lock:", url_path="your-data"),
-            st.Page(P["resources"], title="Help and resources", icon=":material/support:",
-                    url_path="resources"),
+            st.Page(
+                P["resources"],
+                title="Help and resources",
+                icon=":material/support:",
+                url_path="resources",
+            ),
         ],
         [
-            st.Page(P["workshop"], title="Run a workshop", icon=":material/co_present:",
-                    url_path="workshop"),
+            st.Page(
+                P["workshop"],
+                title="Run a workshop",
+                icon=":material/co_present:",
+                url_path="workshop",
+            ),
         ],
         # Opened by its own link from the presenter view; never in the sidebar.
-        [st.Page(P["room_screen"], title="Room screen", icon=":material/tv:",
-                 url_path="room-screen")],
+        [
+            st.Page(
+                P["room_screen"], title="Room screen", icon=":material/tv:", url_path="room-screen"
+            )
+        ],
     )
 
 
@@ -69,7 +94,7 @@ couple = context.current_couple() if context.token() and store_problem is None e
 
 
 def _pause(token: str) -> None:
-    """"We need a break": the break begins, and every hand-over screen closes."""
+    """ "We need a break": the break begins, and every hand-over screen closes."""
     curtain.close_all()
     store = context.store()
     found = store.couple_by_token(token)
@@ -96,14 +121,27 @@ def sidebar() -> None:
         for p in facilitator_pages:
             st.page_link(p, query_params=params)
         st.divider()
-        if (couple is not None and couple.paused_at is None
-                and page.url_path not in ("resources", "your-data")):
-            st.button("We need a break", icon=":material/pause_circle:", key="nav_pause",
-                      help="Stop here for a while. Everything is kept.", width="stretch",
-                      on_click=_pause, args=(couple.token,))
-        st.toggle("Projector mode", value=projector, key=room_banner.NAV_PROJECTOR,
-                  help="Large type and high contrast for a big screen.",
-                  on_change=_projector_switched)
+        if (
+            couple is not None
+            and couple.paused_at is None
+            and page.url_path not in ("resources", "your-data")
+        ):
+            st.button(
+                "We need a break",
+                icon=":material/pause_circle:",
+                key="nav_pause",
+                help="Stop here for a while. Everything is kept.",
+                width="stretch",
+                on_click=_pause,
+                args=(couple.token,),
+            )
+        st.toggle(
+            "Projector mode",
+            value=projector,
+            key=room_banner.NAV_PROJECTOR,
+            help="Large type and high contrast for a big screen.",
+            on_change=_projector_switched,
+        )
         st.caption("Not therapy. Everything stays on this computer.")
 
 

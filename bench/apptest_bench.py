@@ -310,8 +310,10 @@ class Studio:
         if REVEAL not in _headings(at):
             raise RuntimeError("the reveal did not open")
         if at.get("plotly_chart") or not any(b.key == f"sm_full_btn_{rid}" for b in at.button):
-            raise RuntimeError("the reveal's first screen is not what it should be "
-                               "(charts, or no “See the full picture”)")
+            raise RuntimeError(
+                "the reveal's first screen is not what it should be "
+                "(charts, or no “See the full picture”)"
+            )
         run = svc.reload(self.store, self.ids["reveal_couple"], rid)
         state = replace(run.state, ready={"a": True, "b": False}, revealed_at=None)
         self.store.set_safety_state(rid, state.to_dict())
@@ -343,13 +345,16 @@ class Studio:
         _ok(at, "full picture")
         charts = at.get("plotly_chart")
         if len(charts) != len(self.full_expected):
-            raise RuntimeError(f"the full picture drew {len(charts)} charts, "
-                               f"not {len(self.full_expected)}")
+            raise RuntimeError(
+                f"the full picture drew {len(charts)} charts, not {len(self.full_expected)}"
+            )
         if not self.full_checked:  # the reference (bench/bare_charts_app.py) draws these
             drawn = [json.loads(c.proto.spec) for c in charts]
             if drawn != self.full_expected:
-                raise RuntimeError("the full picture's figures are not those of "
-                                   "common.reveal_figures: bring the two in step")
+                raise RuntimeError(
+                    "the full picture's figures are not those of "
+                    "common.reveal_figures: bring the two in step"
+                )
             self.full_checked = True
         _resync(at, "full picture")
         _ok(at.button(key=f"sm_full_btn_{rid}").click().run(), "hide")  # not timed
@@ -407,9 +412,11 @@ class BareCharts:
         from pathlib import Path
 
         self.count = common.write_reveal_figures(
-            self.store, Path(os.environ["STUDIO_DATA_DIR"]) / "figures")
-        self.at = AppTest.from_file(str(common.ROOT / "bench" / "bare_charts_app.py"),
-                                    default_timeout=TIMEOUT)
+            self.store, Path(os.environ["STUDIO_DATA_DIR"]) / "figures"
+        )
+        self.at = AppTest.from_file(
+            str(common.ROOT / "bench" / "bare_charts_app.py"), default_timeout=TIMEOUT
+        )
         _ok(self.at.run(), "bare charts")
 
     def show(self, i: int) -> float:
@@ -432,30 +439,32 @@ def scenarios(store) -> tuple[list[Scenario], list[Scenario]]:
         Scenario("bare_button", "bare page, button", "rerun", lambda: None, bare.button),
     ]
     studio = [
-        Scenario("welcome_open", "welcome, opened", "rerun", app.welcome_setup,
-                 app.welcome_open),
-        Scenario("setup_submit", "set-up, “That's us”", "rerun", app.setup_setup,
-                 app.setup_submit),
-        Scenario("safety_dot", "safety map, a dot on a scale", "rerun", app.dot_setup,
-                 app.dot_choose),
-        Scenario("safety_next", "safety map, “Go on”", "rerun", app.next_setup,
-                 app.next_click),
-        Scenario("safety_seal", "safety map, “Seal my answers”", "rerun", app.seal_setup,
-                 app.seal_click),
-        Scenario("reveal_open", "B's “I'm ready”: the reveal", "rerun", app.reveal_setup,
-                 app.reveal_open),
-        Scenario("full_picture", "“See the full picture”", "rerun", app.full_setup,
-                 app.full_open),
-        Scenario("bare_five_charts", "(bare page + the five charts)", "rerun",
-                 charts.setup, charts.show),
-        Scenario("dialogue_step", "dialogue, next step", "rerun", app.dialogue_setup,
-                 app.dialogue_step),
+        Scenario("welcome_open", "welcome, opened", "rerun", app.welcome_setup, app.welcome_open),
+        Scenario("setup_submit", "set-up, “That's us”", "rerun", app.setup_setup, app.setup_submit),
+        Scenario(
+            "safety_dot", "safety map, a dot on a scale", "rerun", app.dot_setup, app.dot_choose
+        ),
+        Scenario("safety_next", "safety map, “Go on”", "rerun", app.next_setup, app.next_click),
+        Scenario(
+            "safety_seal", "safety map, “Seal my answers”", "rerun", app.seal_setup, app.seal_click
+        ),
+        Scenario(
+            "reveal_open", "B's “I'm ready”: the reveal", "rerun", app.reveal_setup, app.reveal_open
+        ),
+        Scenario("full_picture", "“See the full picture”", "rerun", app.full_setup, app.full_open),
+        Scenario(
+            "bare_five_charts", "(bare page + the five charts)", "rerun", charts.setup, charts.show
+        ),
+        Scenario(
+            "dialogue_step", "dialogue, next step", "rerun", app.dialogue_setup, app.dialogue_step
+        ),
     ]
     return base, studio
 
 
-def run(store, n: int, warmup: int = 1, log=print, deadline: float = float("inf"),
-        at_least: int = 3) -> dict:
+def run(
+    store, n: int, warmup: int = 1, log=print, deadline: float = float("inf"), at_least: int = 3
+) -> dict:
     """``n`` samples of every scenario, taken in turns; fewer (but ``at_least``) when the
     ``deadline`` (a ``time.perf_counter()`` value) has passed — a slow machine stays
     within the time the benchmark may take."""
@@ -485,9 +494,12 @@ def run(store, n: int, warmup: int = 1, log=print, deadline: float = float("inf"
                 log(f"  stopped {sc.name}: {sc.skipped}")
     pooled = [s for sc in base if sc.kind == "rerun" for s in sc.samples]
     baselines = {"rerun": pooled}
-    out: dict = {"n": max((len(sc.samples) for sc in everything), default=0),
-                 "baseline": {k: common.summary(v) for k, v in baselines.items()},
-                 "bare": {}, "pages": {}}
+    out: dict = {
+        "n": max((len(sc.samples) for sc in everything), default=0),
+        "baseline": {k: common.summary(v) for k, v in baselines.items()},
+        "bare": {},
+        "pages": {},
+    }
     for sc in base:
         out["bare"][sc.name] = {"what": sc.what, **common.summary(sc.samples)}
     for sc in studio:
@@ -497,8 +509,9 @@ def run(store, n: int, warmup: int = 1, log=print, deadline: float = float("inf"
         else:
             b = baselines[sc.kind]
             row.update(common.summary(sc.samples))
-            row["ratio_median"] = round(common.ratio(common.median(sc.samples),
-                                                     common.median(b)), 2)
+            row["ratio_median"] = round(
+                common.ratio(common.median(sc.samples), common.median(b)), 2
+            )
             row["ratio_p95"] = round(common.ratio(common.p95(sc.samples), common.p95(b)), 2)
             if sc.skipped:
                 row["note"] = sc.skipped

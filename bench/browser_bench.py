@@ -94,8 +94,9 @@ def wait_idle(page: Page) -> None:
     page.wait_for_selector(IDLE, timeout=TIMEOUT)
 
 
-def timed(page: Page, action, *, selector: str | None = None, count: int = 0,
-          until: str | None = None) -> dict:
+def timed(
+    page: Page, action, *, selector: str | None = None, count: int = 0, until: str | None = None
+) -> dict:
     """Seconds from the input ``action()`` makes to: ``screen``, the end of the rerun it
     causes; ``message``, the arrival of its script_finished message (the server's and
     the network's part); ``drawn``, with a ``selector``, until it matches ``count``.
@@ -117,18 +118,25 @@ def timed(page: Page, action, *, selector: str | None = None, count: int = 0,
 
 def _button_shown(text: str) -> str:
     """A button whose label is ``text`` (its words; an icon's glyph name is beside them)."""
-    return ("[...document.querySelectorAll('button [data-testid=stMarkdownContainer]')]"
-            ".some(b => b.innerText.trim() === " + json.dumps(text) + ")")
+    return (
+        "[...document.querySelectorAll('button [data-testid=stMarkdownContainer]')]"
+        ".some(b => b.innerText.trim() === " + json.dumps(text) + ")"
+    )
 
 
 def _heading_shown(start: str) -> str:
-    return ("[...document.querySelectorAll('h1, h2, h3')].some(h => "
-            "h.innerText.trim().startsWith(" + json.dumps(start) + "))")
+    return (
+        "[...document.querySelectorAll('h1, h2, h3')].some(h => "
+        "h.innerText.trim().startsWith(" + json.dumps(start) + "))"
+    )
 
 
 def _text_shown(text: str) -> str:
-    return ("document.querySelector(\"[data-testid='stMain']\").textContent.includes("
-            + json.dumps(text) + ")")
+    return (
+        "document.querySelector(\"[data-testid='stMain']\").textContent.includes("
+        + json.dumps(text)
+        + ")"
+    )
 
 
 def _present(selector: str) -> str:
@@ -162,8 +170,9 @@ class Browser:
         if not Path(common.CHROMIUM).exists():
             raise RuntimeError(f"Chromium not found at {common.CHROMIUM}")
         self.pw = sync_playwright().start()
-        self.browser = self.pw.chromium.launch(executable_path=common.CHROMIUM,
-                                               args=CHROMIUM_ARGS, headless=True)
+        self.browser = self.pw.chromium.launch(
+            executable_path=common.CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         self.guard = Guard()
         self.shared: dict[str, object] = {}
 
@@ -206,8 +215,11 @@ def cold_start(browser: Browser, script: Path, data_dir: Path, title: str) -> tu
     expect(page.get_by_role("heading", name=title).first).to_be_visible(timeout=TIMEOUT)
     drawn = time.perf_counter()
     page.context.close()
-    return {"total": drawn - server.started, "to_health": server.healthy - server.started,
-            "first_page": drawn - server.healthy}, server
+    return {
+        "total": drawn - server.started,
+        "to_health": server.healthy - server.started,
+        "first_page": drawn - server.healthy,
+    }, server
 
 
 # ----------------------------------------------------------------------- the clicks
@@ -226,8 +238,11 @@ class BareClicks:
         wait_idle(self.page)
         shown = re.search(r"pressed (\d+) times", self.page.inner_text("[data-testid='stMain']"))
         presses = int(shown.group(1)) + 1 if shown else 1
-        return timed(self.page, self.page.get_by_role("button", name="Press me").click,
-                     until=_text_shown(f"pressed {presses} times"))
+        return timed(
+            self.page,
+            self.page.get_by_role("button", name="Press me").click,
+            until=_text_shown(f"pressed {presses} times"),
+        )
 
 
 class BareCharts:
@@ -311,9 +326,14 @@ class StudioClicks:
         i = self.dot_choice
         row = page.get_by_role("radiogroup").first
         option = row.locator("[data-testid='stRadioOption']").nth(i)
-        got = timed(page, option.click, until=(
-            "document.querySelectorAll('[role=radiogroup]')[0]"
-            f".querySelectorAll('input[type=radio]')[{i}].checked"))
+        got = timed(
+            page,
+            option.click,
+            until=(
+                "document.querySelectorAll('[role=radiogroup]')[0]"
+                f".querySelectorAll('input[type=radio]')[{i}].checked"
+            ),
+        )
         run = svc.reload(self.store, self.dot_couple, self.dot_run.id)
         if svc.own_answers(self.store, run, "a").get(self.dot_item) != (POINTS[i], False):
             raise RuntimeError("choosing a dot did not save it")
@@ -325,22 +345,29 @@ class StudioClicks:
         page = self._open("go_on", couple.token, SAFETY)
         self._curtain(page)
         expect(page.get_by_role("radiogroup").first).to_be_visible()
-        self.first_card = {part: ".st-key-smq_" + self._scale_keys(part)[0]
-                           for part in ("scales-1", "scales-2")}
+        self.first_card = {
+            part: ".st-key-smq_" + self._scale_keys(part)[0] for part in ("scales-1", "scales-2")
+        }
 
     def go_on(self) -> dict:
-        """"Go on" from the first page of scales to the second (five new cards); "Back"
+        """ "Go on" from the first page of scales to the second (five new cards); "Back"
         afterwards, not timed."""
         page = self.pages["go_on"]
-        got = timed(page, page.get_by_role("button", name="Go on", exact=True).click,
-                    until=_present(self.first_card["scales-2"]))
+        got = timed(
+            page,
+            page.get_by_role("button", name="Go on", exact=True).click,
+            until=_present(self.first_card["scales-2"]),
+        )
         expect(page.locator(self.first_card["scales-2"])).to_be_visible()
-        timed(page, page.get_by_role("button", name="Back", exact=True).click,
-              until=_present(self.first_card["scales-1"]))
+        timed(
+            page,
+            page.get_by_role("button", name="Back", exact=True).click,
+            until=_present(self.first_card["scales-1"]),
+        )
         return got
 
     def seal(self) -> dict:
-        """"Seal my answers" on a new round of one couple (the page follows the newest)."""
+        """ "Seal my answers" on a new round of one couple (the page follows the newest)."""
         if self.sealer is None:
             self.sealer = common.new_couple(self.store)
             common.safety_run(self.store, self.sealer, self.spec, "turn_a", "review")
@@ -390,13 +417,17 @@ class StudioClicks:
         expect(page.get_by_role("button", name=FULL)).to_be_visible()
 
     def full(self) -> dict:
-        """"See the full picture — all the charts": timed until every chart is drawn
+        """ "See the full picture — all the charts": timed until every chart is drawn
         (``screen``), as the reference; "Hide the full picture" afterwards, not timed.
         The first sample in the tab also loads Plotly's bundle (the warm-up round)."""
         page = self.pages["full"]
-        got = timed(page, page.get_by_role("button", name=FULL).click,
-                    selector=".js-plotly-plot", count=self.full_count,
-                    until=_button_shown("Hide the full picture"))
+        got = timed(
+            page,
+            page.get_by_role("button", name=FULL).click,
+            selector=".js-plotly-plot",
+            count=self.full_count,
+            until=_button_shown("Hide the full picture"),
+        )
         expect(page.locator(".js-plotly-plot")).to_have_count(self.full_count)
         after_rerun(page, page.get_by_role("button", name="Hide the full picture").click)
         expect(page.locator(".js-plotly-plot")).to_have_count(0)
@@ -457,6 +488,9 @@ def polling_cpu(browser: Browser, server, store, couples: int, seconds: float) -
         page.context.close()
     cpu = (after.user - before.user) + (after.system - before.system)
     per_second = cpu / (t1 - t0)
-    return {"couples": couples, "seconds": round(t1 - t0, 1),
-            "cpu_ms_per_s": round(per_second * 1000, 1),
-            "cpu_ms_per_couple_per_s": round(per_second * 1000 / couples, 1)}
+    return {
+        "couples": couples,
+        "seconds": round(t1 - t0, 1),
+        "cpu_ms_per_s": round(per_second * 1000, 1),
+        "cpu_ms_per_couple_per_s": round(per_second * 1000 / couples, 1),
+    }

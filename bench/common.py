@@ -53,8 +53,11 @@ def ms(seconds: float) -> float:
 
 def summary(samples: Sequence[float]) -> dict[str, float | int]:
     """Median and p95 in milliseconds, and how many samples."""
-    return {"median_ms": round(ms(median(samples)), 2), "p95_ms": round(ms(p95(samples)), 2),
-            "n": len(samples)}
+    return {
+        "median_ms": round(ms(median(samples)), 2),
+        "p95_ms": round(ms(p95(samples)), 2),
+        "n": len(samples),
+    }
 
 
 # -------------------------------------------------------------------------- servers
@@ -99,10 +102,19 @@ def start_server(script: Path, data_dir: Path, env: dict | None = None) -> Serve
     proc = subprocess.Popen(
         [
             *command,
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
         ],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -112,8 +124,7 @@ def start_server(script: Path, data_dir: Path, env: dict | None = None) -> Serve
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return Server(url, port, data_dir, proc, log, started,
-                                  time.perf_counter())
+                    return Server(url, port, data_dir, proc, log, started, time.perf_counter())
         except OSError:
             pass
         time.sleep(0.02)  # polling a process start, not waiting for Streamlit in a page
@@ -131,8 +142,14 @@ def new_couple(store, stage: str = "ready"):
     """A couple at ``stage`` (setup done by default)."""
     _SEQ[0] += 1
     n = _SEQ[0]
-    c = store.create_couple(name_a=f"Robin{n}", name_b=f"Sam{n}", color_a="blue",
-                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=f"Robin{n}",
+        name_b=f"Sam{n}",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     if stage != c.stage:
         store.update_couple(c.id, stage=stage)
     return store.couple_by_token(c.token)
@@ -169,8 +186,9 @@ def _answer_all(store, spec, run, p: str, before: str | None = None):
             svc.save_text(store, spec, run, p, f"Time together and calm evenings ({p})")
         elif section == "needs":
             first = 0 if p == "a" else 1  # one need in common
-            svc.save_needs(store, spec, run, p,
-                           [x.key for x in spec.needs[first : first + spec.max_needs]])
+            svc.save_needs(
+                store, spec, run, p, [x.key for x in spec.needs[first : first + spec.max_needs]]
+            )
         for s in section_scales(spec, section):
             i = spec.scales.index(s)
             own, other = _dots(i) if p == "a" else _dots(i)[::-1]
@@ -217,8 +235,14 @@ def dialogue(store, couple):
     """A dialogue at "Is now a good time?" with a topic of their own."""
     from studio import dialogue_service as dsvc
 
-    return dsvc.start(store, couple, variant="standard", first_sender="a",
-                      topic="How our Sunday evenings go", now=time.time())
+    return dsvc.start(
+        store,
+        couple,
+        variant="standard",
+        first_sender="a",
+        topic="How our Sunday evenings go",
+        now=time.time(),
+    )
 
 
 def reveal_figures(spec, rv, couple) -> list[tuple[str, object]]:
@@ -234,8 +258,12 @@ def reveal_figures(spec, rv, couple) -> list[tuple[str, object]]:
         figures.append(("gaps", charts.gaps_figure(rv, spec)))
     figures.append(("map", charts.map_figure(rv, styles)))
     for guesser, answerer, rows in (("a", "b", rv.a_guesses), ("b", "a", rv.b_guesses)):
-        figures.append((f"guess_{guesser}", charts.guesses_figure(
-            rows, styles[guesser], styles[answerer], spec=spec)))
+        figures.append(
+            (
+                f"guess_{guesser}",
+                charts.guesses_figure(rows, styles[guesser], styles[answerer], spec=spec),
+            )
+        )
     return figures
 
 

@@ -56,8 +56,14 @@ class Follower:
     async def open(self) -> None:
         from websockets.asyncio.client import connect
 
-        self.ws = await connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                proxy=None, open_timeout=OPEN_TIMEOUT, ping_interval=None)
+        self.ws = await connect(
+            self.url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            proxy=None,
+            open_timeout=OPEN_TIMEOUT,
+            ping_interval=None,
+        )
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
         msg.rerun_script.page_name = self.page
@@ -98,10 +104,10 @@ class Follower:
                     if fwd.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
                         self.errors.append("the page did not compile")
                     self.ready.set()
-                elif kind == "delta" and fwd.delta.new_element.WhichOneof("type") == \
-                        "exception":
-                    self.errors.append("the page raised: "
-                                       + fwd.delta.new_element.exception.message)
+                elif kind == "delta" and fwd.delta.new_element.WhichOneof("type") == "exception":
+                    self.errors.append(
+                        "the page raised: " + fwd.delta.new_element.exception.message
+                    )
                     self.ready.set()
 
     async def _every(self, fragment_id: str, every: float) -> None:
@@ -198,21 +204,26 @@ async def _one_size(target, n: int, window: float, moves: int) -> dict:
         async with gate:
             await f.open()
 
-    procs = [psutil.Process(pid) for pid in getattr(
-        target, "pids", lambda: [target.server.proc.pid])()]
+    procs = [
+        psutil.Process(pid) for pid in getattr(target, "pids", lambda: [target.server.proc.pid])()
+    ]
     me = psutil.Process()
     extra = getattr(target, "extra_cpu", dict)  # {name: CPU s}: a database, a proxy
     t_open = time.perf_counter()
     try:
-        results = await asyncio.gather(*(open_one(f) for f in followers),
-                                       return_exceptions=True)
+        results = await asyncio.gather(*(open_one(f) for f in followers), return_exceptions=True)
         opened = time.perf_counter() - t_open
-        failed = [f for f, r in zip(followers, results, strict=True)
-                  if isinstance(r, BaseException)]
+        failed = [
+            f for f, r in zip(followers, results, strict=True) if isinstance(r, BaseException)
+        ]
         if failed:  # the server could not even open every page: nothing more to measure
-            return {"couples": n, "not_opened": len(failed), "open_all_s": round(opened, 1),
-                    "error": f"{len(failed)} of {n} couples' pages did not open within "
-                             f"{OPEN_TIMEOUT:.0f} s"}
+            return {
+                "couples": n,
+                "not_opened": len(failed),
+                "open_all_s": round(opened, 1),
+                "error": f"{len(failed)} of {n} couples' pages did not open within "
+                f"{OPEN_TIMEOUT:.0f} s",
+            }
         await asyncio.sleep(SETTLE)  # a span of wall time: every screen polling on its own
 
         # The quiet room: what following costs when nothing changes.
@@ -239,7 +250,8 @@ async def _one_size(target, n: int, window: float, moves: int) -> dict:
             target.move()
             deadline = t_move + MOVE_TIMEOUT
             while time.perf_counter() < deadline and any(
-                    f.markers[marker] is None for f in followers):
+                f.markers[marker] is None for f in followers
+            ):
                 await asyncio.sleep(0.05)  # polling our own clients' notes, not Streamlit
             seen = [f.markers[marker] for f in followers]
             missed += sum(1 for s in seen if s is None)
@@ -262,8 +274,7 @@ async def _one_size(target, n: int, window: float, moves: int) -> dict:
         "server_cpu_ms_per_couple_per_s": round(1000 * cores / n, 2),
         "server_cpu_ms_per_poll": round(1000 * cores / polls, 2) if polls else None,
         "clients_cores": round((m1 - m0) / (t1 - t0), 3),
-        **{f"{name}_cores": round((e1[name] - e0.get(name, 0.0)) / (t1 - t0), 3)
-           for name in e1},
+        **{f"{name}_cores": round((e1[name] - e0.get(name, 0.0)) / (t1 - t0), 3) for name in e1},
         "moves": len(spreads),
         "missed": missed,
         "closed": closed,
@@ -280,19 +291,20 @@ def _line(kind: str, row: dict) -> str:
     nan = float("nan")
     if "error" in row:
         return f"  {kind:6} {row['couples']:>4} couples: {row['error']}"
-    return (f"  {kind:6} {row['couples']:>4} couples: server "
-            f"{row['server_cpu_pct_of_2_cores']:5.1f} % of 2 cores, "
-            f"{row['server_cpu_ms_per_couple_per_s']:.2f} ms per couple per s; new phase "
-            f"p95 {row.get('propagation_p95_s', nan):.2f} s (whole room by "
-            f"{row.get('everyone_p95_s', nan):.2f} s), missed {row['missed']}")
+    return (
+        f"  {kind:6} {row['couples']:>4} couples: server "
+        f"{row['server_cpu_pct_of_2_cores']:5.1f} % of 2 cores, "
+        f"{row['server_cpu_ms_per_couple_per_s']:.2f} ms per couple per s; new phase "
+        f"p95 {row.get('propagation_p95_s', nan):.2f} s (whole room by "
+        f"{row.get('everyone_p95_s', nan):.2f} s), missed {row['missed']}"
+    )
 
 
 async def _run(tmp, sizes, window, moves, bare_sizes, log) -> dict:
     from studio.store import Store
 
     out: dict = {"window_s": window, "moves": moves, "bare": {}, "app": {}}
-    bare = common.start_server(common.ROOT / "bench" / "bare_follow_app.py",
-                               tmp / "follow-bare")
+    bare = common.start_server(common.ROOT / "bench" / "bare_follow_app.py", tmp / "follow-bare")
     try:
         for n in bare_sizes:
             n = min(n, MAX_COUPLES)
@@ -311,10 +323,15 @@ async def _run(tmp, sizes, window, moves, bare_sizes, log) -> dict:
             out["app"][str(n)] = row
             log(_line("studio", row))
             base = out["bare"].get(str(n)) or out["bare"].get(str(min(bare_sizes)))
-            if base and "error" not in row and base.get("server_cpu_ms_per_poll") \
-                    and row.get("server_cpu_ms_per_poll"):
-                row["ratio_per_poll"] = round(row["server_cpu_ms_per_poll"]
-                                              / base["server_cpu_ms_per_poll"], 2)
+            if (
+                base
+                and "error" not in row
+                and base.get("server_cpu_ms_per_poll")
+                and row.get("server_cpu_ms_per_poll")
+            ):
+                row["ratio_per_poll"] = round(
+                    row["server_cpu_ms_per_poll"] / base["server_cpu_ms_per_poll"], 2
+                )
             await asyncio.sleep(1.0)
     finally:
         store.dispose()
@@ -322,10 +339,15 @@ async def _run(tmp, sizes, window, moves, bare_sizes, log) -> dict:
     return out
 
 
-def run(tmp, sizes=(10, 50, 100, 250), window: float = 10.0, moves: int = 3,
-        bare_sizes=(10, 250), log=print) -> dict:
+def run(
+    tmp,
+    sizes=(10, 50, 100, 250),
+    window: float = 10.0,
+    moves: int = 3,
+    bare_sizes=(10, 250),
+    log=print,
+) -> dict:
     """Part 6 of ``make bench``; ``tmp``: a folder for the servers' data; the bare page
     is measured at ``bare_sizes`` in the same run."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run,
-                           _run(tmp, sizes, window, moves, bare_sizes, log)).result()
+        return pool.submit(asyncio.run, _run(tmp, sizes, window, moves, bare_sizes, log)).result()

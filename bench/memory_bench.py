@@ -41,8 +41,13 @@ class Session:
         from websockets.asyncio.client import connect
 
         t0 = time.perf_counter()
-        self.ws = await connect(self.url, subprotocols=["streamlit"], max_size=None,
-                                proxy=None, open_timeout=SESSION_TIMEOUT)
+        self.ws = await connect(
+            self.url,
+            subprotocols=["streamlit"],
+            max_size=None,
+            proxy=None,
+            open_timeout=SESSION_TIMEOUT,
+        )
         msg = BackMsg()
         msg.rerun_script.query_string = self.query
         msg.rerun_script.page_name = self.page
@@ -79,8 +84,9 @@ async def _open_all(sessions: list[Session]) -> None:
     await asyncio.gather(*(one(s) for s in sessions))
 
 
-async def _measure(pid: int, port: int, warm: list[tuple[str, str]],
-                   pages: list[tuple[str, str]]) -> dict:
+async def _measure(
+    pid: int, port: int, warm: list[tuple[str, str]], pages: list[tuple[str, str]]
+) -> dict:
     # Warm-up sessions (opened and closed): imports, caches and the first-run costs are
     # paid before the baseline, so what follows is what each further session adds.
     warmers = [Session(port, *p) for p in warm]
@@ -105,8 +111,7 @@ async def _measure(pid: int, port: int, warm: list[tuple[str, str]],
         "rss_after_mb": round(after / 1e6, 1),
         "per_session_mb": round(per, 3),
         "open_all_s": round(elapsed, 2),
-        "first_page_median_ms": round(
-            1000 * sorted(s.seconds for s in sessions)[n // 2], 1),
+        "first_page_median_ms": round(1000 * sorted(s.seconds for s in sessions)[n // 2], 1),
     }
 
 

@@ -90,20 +90,25 @@ def _tree_cpu(pid: int | None) -> float:
 
 def _start_proxy(work: Path, replicas) -> tuple[subprocess.Popen, int]:
     port = common.free_port()
-    env = {**os.environ, "STUDIO_PROXY_BIND": f"127.0.0.1:{port}",
-           "STUDIO_REPLICA_1": f"127.0.0.1:{replicas[0].port}",
-           "STUDIO_REPLICA_2": f"127.0.0.1:{replicas[1].port}"}
+    env = {
+        **os.environ,
+        "STUDIO_PROXY_BIND": f"127.0.0.1:{port}",
+        "STUDIO_REPLICA_1": f"127.0.0.1:{replicas[0].port}",
+        "STUDIO_REPLICA_2": f"127.0.0.1:{replicas[1].port}",
+    }
     log = work / "haproxy.log"
-    proc = subprocess.Popen([HAPROXY, "-f", str(CONFIG), "-db"], env=env,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [HAPROXY, "-f", str(CONFIG), "-db"], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
     seen: set[str] = set()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and seen != {"r1", "r2"}:
         if proc.poll() is not None:
             raise RuntimeError("haproxy stopped: " + log.read_text()[-400:])
         for name in ("r1", "r2"):
-            req = urllib.request.Request(f"http://127.0.0.1:{port}/_stcore/health",
-                                         headers={"Cookie": f"sbs_replica={name}"})
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}/_stcore/health", headers={"Cookie": f"sbs_replica={name}"}
+            )
             try:
                 with urllib.request.urlopen(req, timeout=2) as r:
                     seen.add(r.headers.get("X-Studio-Replica") or "")
@@ -134,10 +139,15 @@ async def _run(tmp: Path, sizes, window, moves, log) -> dict:
             target = _Replicated(_Front(port), replicas, store, pg_server, proxy)
             row = await follow_bench._one_size(target, n, window, moves)
             out["app"][str(n)] = row
-            log(follow_bench._line("2 × pg", row)
-                + ("" if "error" in row else
-                   f"; Postgres {row['postgres_cores']:.2f}, HAProxy "
-                   f"{row['haproxy_cores']:.2f} cores; {row['closed']} websockets closed"))
+            log(
+                follow_bench._line("2 × pg", row)
+                + (
+                    ""
+                    if "error" in row
+                    else f"; Postgres {row['postgres_cores']:.2f}, HAProxy "
+                    f"{row['haproxy_cores']:.2f} cores; {row['closed']} websockets closed"
+                )
+            )
             await asyncio.sleep(1.0)  # the servers tear the sessions down
     finally:
         store.dispose()
@@ -150,8 +160,7 @@ async def _run(tmp: Path, sizes, window, moves, log) -> dict:
     return out
 
 
-def run(tmp: Path, sizes=(100, 250, 500), window: float = 10.0, moves: int = 3,
-        log=print) -> dict:
+def run(tmp: Path, sizes=(100, 250, 500), window: float = 10.0, moves: int = 3, log=print) -> dict:
     """Part 8 of ``make bench``: {"skipped": why} when it can't run on this machine."""
     why = missing()
     if why:

@@ -39,20 +39,36 @@ def _populate(store, catalog, sizes, log) -> dict[int, int]:
     biggest = max(sizes)
     t0 = time.perf_counter()
     with store.write() as conn:  # the couples, in one transaction
-        conn.execute(insert(couples), [
-            {"token": f"bench-{i:06d}-{rng.getrandbits(64):016x}", "name_a": f"A{i}",
-             "name_b": f"B{i}", "color_a": "blue", "color_b": "orange", "symbol_a": "circle",
-             "symbol_b": "triangle", "stage": "ready", "created_at": now, "updated_at": now}
-            for i in range(biggest)
-        ])
+        conn.execute(
+            insert(couples),
+            [
+                {
+                    "token": f"bench-{i:06d}-{rng.getrandbits(64):016x}",
+                    "name_a": f"A{i}",
+                    "name_b": f"B{i}",
+                    "color_a": "blue",
+                    "color_b": "orange",
+                    "symbol_a": "circle",
+                    "symbol_b": "triangle",
+                    "stage": "ready",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(biggest)
+            ],
+        )
     ids = list(range(1, biggest + 1))
 
     def share() -> dict:
         def pos() -> dict:
             return {k: (None if rng.random() < 0.05 else rng.randint(0, 10)) for k in keys}
 
-        return {"positions_a": pos(), "positions_b": pos(),
-                "needs_a": rng.sample(needs, 3), "needs_b": rng.sample(needs, 3)}
+        return {
+            "positions_a": pos(),
+            "positions_b": pos(),
+            "needs_a": rng.sample(needs, 3),
+            "needs_b": rng.sample(needs, 3),
+        }
 
     rooms: dict[int, int] = {}
     for n in sizes:
@@ -64,13 +80,30 @@ def _populate(store, catalog, sizes, log) -> dict[int, int]:
                 store.save_room_share(room.id, cid, share(), now)
         else:
             with store.write() as conn:
-                conn.execute(insert(room_members), [
-                    {"room_id": room.id, "couple_id": cid, "joined_at": now, "done_phases": "[]"}
-                    for cid in ids[:n]])
-                conn.execute(insert(room_shares), [
-                    {"room_id": room.id, "couple_id": cid, "shared_at": now,
-                     "share": json.dumps(share(), ensure_ascii=False, separators=(",", ":"))}
-                    for cid in ids[:n]])
+                conn.execute(
+                    insert(room_members),
+                    [
+                        {
+                            "room_id": room.id,
+                            "couple_id": cid,
+                            "joined_at": now,
+                            "done_phases": "[]",
+                        }
+                        for cid in ids[:n]
+                    ],
+                )
+                conn.execute(
+                    insert(room_shares),
+                    [
+                        {
+                            "room_id": room.id,
+                            "couple_id": cid,
+                            "shared_at": now,
+                            "share": json.dumps(share(), ensure_ascii=False, separators=(",", ":")),
+                        }
+                        for cid in ids[:n]
+                    ],
+                )
     log(f"  room data: {biggest:,} couples written in {time.perf_counter() - t0:.1f} s")
     return rooms
 
@@ -111,7 +144,8 @@ def run(data_dir: Path, reps: int, log=print) -> dict:
                 totals.append(t3 - t0)
                 headline.append(t3 - t1)
             loads, computes, renders, totals, headline = (
-                x[1:] for x in (loads, computes, renders, totals, headline))
+                x[1:] for x in (loads, computes, renders, totals, headline)
+            )
             out["sizes"][str(n)] = {
                 "load_ms": round(common.ms(common.median(loads)), 2),
                 "compute_ms": round(common.ms(common.median(computes)), 2),
@@ -122,9 +156,10 @@ def run(data_dir: Path, reps: int, log=print) -> dict:
             }
         sizes = [str(n) for n in SIZES]
         out["growth_per_10x"] = {
-            what: {f"{a}->{b}": round(common.ratio(out["sizes"][b][what],
-                                                   out["sizes"][a][what]), 2)
-                   for a, b in itertools.pairwise(sizes)}
+            what: {
+                f"{a}->{b}": round(common.ratio(out["sizes"][b][what], out["sizes"][a][what]), 2)
+                for a, b in itertools.pairwise(sizes)
+            }
             for what in ("compute_render_ms", "total_ms")
         }
         return out

@@ -41,9 +41,17 @@ if str(ROOT) not in sys.path:
 # Issue 12, part 8: 250 couples following one room on a 2-core server: under 80 % of
 # its two cores, and the new phase on every couple's screen within 2 s (p95).
 # Issue 13: 500 check-ins and 50 rounds draw "well under a second" (the page, AppTest).
-TARGETS = {"click": 2.0, "reveal": 3.0, "full_picture": 1.2, "cold": 1.3,
-           "room10k_ms": 200.0, "mb_per_session": 1.0,
-           "room250_cpu_pct": 80.0, "room250_p95_s": 2.0, "story_page_ms": 1000.0}
+TARGETS = {
+    "click": 2.0,
+    "reveal": 3.0,
+    "full_picture": 1.2,
+    "cold": 1.3,
+    "room10k_ms": 200.0,
+    "mb_per_session": 1.0,
+    "room250_cpu_pct": 80.0,
+    "room250_p95_s": 2.0,
+    "story_page_ms": 1000.0,
+}
 CLICKS = ("safety_dot", "safety_go_on", "safety_seal", "dialogue_step")  # the couple's clicks
 CLICK_NAMES = {
     "bare_button": "bare page, button",
@@ -97,8 +105,9 @@ def machine() -> dict:
         "platform": platform.platform(),
         "load_avg_start": [round(x, 2) for x in os.getloadavg()],
         # A fixed pure-Python loop, best of 5: compares this machine's speed with others'.
-        "calibration_us": round(min(timeit.repeat("sum(range(1000))", number=2000,
-                                                  repeat=5)) / 2000 * 1e6, 1),
+        "calibration_us": round(
+            min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6, 1
+        ),
     }
 
 
@@ -131,15 +140,22 @@ def part_rooms(tmp: Path, reps: int) -> dict:
 def part_follow(tmp: Path, plan: dict) -> dict:
     from bench import follow_bench
 
-    return follow_bench.run(tmp, plan["follow_sizes"], plan["follow_window"],
-                            plan["follow_moves"], plan["follow_bare"], log=log)
+    return follow_bench.run(
+        tmp,
+        plan["follow_sizes"],
+        plan["follow_window"],
+        plan["follow_moves"],
+        plan["follow_bare"],
+        log=log,
+    )
 
 
 def part_replicas(tmp: Path, plan: dict) -> dict:
     from bench import replica_bench
 
-    return replica_bench.run(tmp, plan["replica_sizes"], plan["follow_window"],
-                             plan["follow_moves"], log=log)
+    return replica_bench.run(
+        tmp, plan["replica_sizes"], plan["follow_window"], plan["follow_moves"], log=log
+    )
 
 
 def _replicas_against_bare(res: dict) -> None:
@@ -153,8 +169,9 @@ def _replicas_against_bare(res: dict) -> None:
             continue
         near = min(sizes, key=lambda s: abs(s - int(n)))
         row["bare_couples"] = near
-        row["ratio_per_poll"] = round(row["server_cpu_ms_per_poll"]
-                                      / bare[str(near)]["server_cpu_ms_per_poll"], 2)
+        row["ratio_per_poll"] = round(
+            row["server_cpu_ms_per_poll"] / bare[str(near)]["server_cpu_ms_per_poll"], 2
+        )
 
 
 def part_story(tmp: Path, plan: dict) -> dict:
@@ -167,8 +184,9 @@ def part_story(tmp: Path, plan: dict) -> dict:
 
     store = Store(default_database_url())
     try:
-        return story_bench.run(store, plan["story_rounds"], plan["story_checkins"],
-                               plan["story_n"], log=log)
+        return story_bench.run(
+            store, plan["story_rounds"], plan["story_checkins"], plan["story_n"], log=log
+        )
     finally:
         store.dispose()
 
@@ -190,8 +208,10 @@ def part_browser(tmp: Path, plan: dict, end: float) -> dict:
             if i and time.perf_counter() - t_cold > plan["cold_budget"]:
                 log(f"  time is up: {i} cold starts each instead of {plan['cold_reps']}")
                 break
-            for kind, script, title in (("bare", common.BARE, "Bare page"),
-                                        ("app", common.APP, "Side by Side")):
+            for kind, script, title in (
+                ("bare", common.BARE, "Bare page"),
+                ("app", common.APP, "Side by Side"),
+            ):
                 old = servers.pop(kind, None)
                 if old is not None:
                     old.stop()
@@ -203,10 +223,13 @@ def part_browser(tmp: Path, plan: dict, end: float) -> dict:
                 for part in ("total", "to_health", "first_page")
             }
             out["cold"][kind]["n"] = len(runs)
-        out["cold"]["ratio"] = round(common.ratio(out["cold"]["app"]["total"],
-                                                  out["cold"]["bare"]["total"]), 2)
-        log(f"  cold start: bare {out['cold']['bare']['total']:.2f} s, "
-            f"studio {out['cold']['app']['total']:.2f} s")
+        out["cold"]["ratio"] = round(
+            common.ratio(out["cold"]["app"]["total"], out["cold"]["bare"]["total"]), 2
+        )
+        log(
+            f"  cold start: bare {out['cold']['bare']['total']:.2f} s, "
+            f"studio {out['cold']['app']['total']:.2f} s"
+        )
 
         # 2. Clicks, all kinds in turns; and a reference: a bare page drawing the
         # reveal's five charts (information, not a target).
@@ -280,8 +303,9 @@ def part_browser(tmp: Path, plan: dict, end: float) -> dict:
             against = kinds[name][2]
             if against is not None:
                 row["compared_with"] = against
-                row["ratio_median"] = round(common.ratio(common.median(xs),
-                                                         common.median(samples[against])), 2)
+                row["ratio_median"] = round(
+                    common.ratio(common.median(xs), common.median(samples[against])), 2
+                )
             if name in skipped:
                 row["skipped" if not xs else "note"] = skipped[name]
             if failures.get(name):
@@ -306,24 +330,30 @@ def part_browser(tmp: Path, plan: dict, end: float) -> dict:
         common.safety_run(store, revealed, common.safety_spec(), "reveal")
         reps = plan["latency_reps"]
         bare_port, app_port = servers["bare"].port, servers["app"].port
-        lat = memory_bench.latency({
-            "bare": (bare_port, "", ""), "welcome": (app_port, "", ""),
-            "our_space": (app_port, *pages[0]),
-            "reveal": (app_port, "safety-map", f"c={revealed.token}"),
-        }, reps)
+        lat = memory_bench.latency(
+            {
+                "bare": (bare_port, "", ""),
+                "welcome": (app_port, "", ""),
+                "our_space": (app_port, *pages[0]),
+                "reveal": (app_port, "safety-map", f"c={revealed.token}"),
+            },
+            reps,
+        )
         out["new_session"] = {}
         for name, xs in lat.items():
             row = common.summary(xs)
             if name != "bare":
-                row["ratio_median"] = round(common.ratio(common.median(xs),
-                                                         common.median(lat["bare"])), 2)
+                row["ratio_median"] = round(
+                    common.ratio(common.median(xs), common.median(lat["bare"])), 2
+                )
             out["new_session"][name] = row
         log(f"  memory and new sessions: {time.perf_counter() - t_mem:.1f} s")
 
         # 6b. A workshop with real browsers: couples whose room banner polls the server.
         t_poll = time.perf_counter()
-        out["polling"] = bb.polling_cpu(browser, servers["app"], store, plan["poll_couples"],
-                                        plan["poll_seconds"])
+        out["polling"] = bb.polling_cpu(
+            browser, servers["app"], store, plan["poll_couples"], plan["poll_seconds"]
+        )
         store.dispose()
         log(f"  workshop polling: {time.perf_counter() - t_poll:.1f} s")
         out["foreign_requests"] = browser.guard.foreign[:10]
@@ -339,14 +369,20 @@ def part_browser(tmp: Path, plan: dict, end: float) -> dict:
 
 def headline(res: dict) -> dict:
     h: dict = {}
-    pages = {k: v for k, v in res.get("apptest", {}).get("pages", {}).items()
-             if "ratio_median" in v and k != "bare_five_charts"}
+    pages = {
+        k: v
+        for k, v in res.get("apptest", {}).get("pages", {}).items()
+        if "ratio_median" in v and k != "bare_five_charts"
+    }
     if pages:  # information: where the server's share of a click goes
         worst = max(pages, key=lambda k: pages[k]["ratio_median"])
         h["server_rerun_worst"], h["server_rerun_worst_name"] = pages[worst]["ratio_median"], worst
     clicks = res.get("browser", {}).get("clicks", {})
-    measured = {k: clicks[k]["ratio_median"] for k in CLICKS
-                if k in clicks and _met(clicks[k].get("ratio_median"), 1) is not None}
+    measured = {
+        k: clicks[k]["ratio_median"]
+        for k in CLICKS
+        if k in clicks and _met(clicks[k].get("ratio_median"), 1) is not None
+    }
     if measured:
         worst = max(measured, key=measured.get)
         h["click"], h["click_worst"] = measured[worst], worst
@@ -373,8 +409,9 @@ def headline(res: dict) -> dict:
     story = res.get("story")
     if story and story.get("rounds", 0) >= 50 and story.get("checkins", 0) >= 500:
         h["story_page_ms"] = story["page_ms"]
-    h["targets"] = {k: {"measured": h.get(k), "target": t, "met": _met(h.get(k), t)}
-                    for k, t in TARGETS.items()}
+    h["targets"] = {
+        k: {"measured": h.get(k), "target": t, "met": _met(h.get(k), t)} for k, t in TARGETS.items()
+    }
     return h
 
 
@@ -401,25 +438,33 @@ def print_report(res: dict) -> None:
     at = res.get("apptest")
     if at:
         b = at["baseline"]
-        log("\n1. Server-side rerun (AppTest), ms — information: the server's share of a click"
+        log(
+            "\n1. Server-side rerun (AppTest), ms — information: the server's share of a click"
             f"\n   bare page rerun: median {b['rerun']['median_ms']:.1f}, "
-            f"p95 {b['rerun']['p95_ms']:.1f}")
+            f"p95 {b['rerun']['p95_ms']:.1f}"
+        )
         log(f"   {'interaction':36} {'median':>8} {'p95':>8} {'× med':>6} {'× p95':>6}")
         for row in at["pages"].values():
             if "skipped" in row:
                 log(f"   {row['what']:36} skipped: {row['skipped']}")
                 continue
             reference = row["what"].startswith("(")
-            log(f"   {row['what']:36} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} "
+            log(
+                f"   {row['what']:36} {row['median_ms']:8.1f} {row['p95_ms']:8.1f} "
                 f"{row['ratio_median']:6.2f} {row['ratio_p95']:6.2f}"
-                + ("  reference" if reference else ""))
+                + ("  reference" if reference else "")
+            )
     br = res.get("browser")
     if br:
-        log("\n2. Click → updated screen (Chromium), ms (msg: until the script_finished "
+        log(
+            "\n2. Click → updated screen (Chromium), ms (msg: until the script_finished "
             "message arrived;\n   with charts: until every chart is drawn, rerun: until the "
-            "rerun was over)")
-        log(f"   {'interaction':26} {'n':>3} {'median':>7} {'p95':>7} {'msg':>7} "
-            f"{'rerun':>7} {'ratio':>7}  {'compared with':24} target")
+            "rerun was over)"
+        )
+        log(
+            f"   {'interaction':26} {'n':>3} {'median':>7} {'p95':>7} {'msg':>7} "
+            f"{'rerun':>7} {'ratio':>7}  {'compared with':24} target"
+        )
         for name, row in br["clicks"].items():
             what = CLICK_NAMES.get(name, name)
             if "skipped" in row:
@@ -428,110 +473,153 @@ def print_report(res: dict) -> None:
             ratio = row.get("ratio_median")
             key = "click" if name in CLICKS else name if name in TARGETS else None
             met = _met(ratio, TARGETS[key]) if key else None
-            target = "" if key is None else f"≤{TARGETS[key]}× " + (
-                "not measured" if met is None else "met" if met else "MISSED")
-            log(f"   {what:26} {row['n']:>3} {row['median_ms']:7.1f} {row['p95_ms']:7.1f} "
+            target = (
+                ""
+                if key is None
+                else f"≤{TARGETS[key]}× "
+                + ("not measured" if met is None else "met" if met else "MISSED")
+            )
+            log(
+                f"   {what:26} {row['n']:>3} {row['median_ms']:7.1f} {row['p95_ms']:7.1f} "
                 f"{fmt(row.get('message_median_ms'), '', 1):>7} "
                 f"{fmt(row.get('rerun_median_ms'), '', 1):>7} "
                 f"{fmt(ratio, '×', 2):>7}  "
-                f"{CLICK_NAMES.get(row.get('compared_with', ''), ''):24} {target}")
+                f"{CLICK_NAMES.get(row.get('compared_with', ''), ''):24} {target}"
+            )
         c = br["cold"]
         log(f"\n3. Cold start (process → first page drawn), s — target ≤{TARGETS['cold']}×")
         for kind in ("bare", "app"):
-            log(f"   {kind:6} total {c[kind]['total']:.2f}  (server up {c[kind]['to_health']:.2f}"
-                f" + first page {c[kind]['first_page']:.2f}), n={c[kind]['n']}")
+            log(
+                f"   {kind:6} total {c[kind]['total']:.2f}  (server up {c[kind]['to_health']:.2f}"
+                f" + first page {c[kind]['first_page']:.2f}), n={c[kind]['n']}"
+            )
         log(f"   ratio {c['ratio']:.2f}×  {mark(c['ratio'], TARGETS['cold'])}")
     rooms = res.get("rooms")
     if rooms:
-        log(f"\n4. Room results, ms — target: compute + render for 10,000 ≤ "
-            f"{TARGETS['room10k_ms']:.0f} ms")
+        log(
+            f"\n4. Room results, ms — target: compute + render for 10,000 ≤ "
+            f"{TARGETS['room10k_ms']:.0f} ms"
+        )
         for n, row in rooms["sizes"].items():
-            log(f"   {int(n):>6,} couples  compute {row['compute_ms']:7.1f} + render "
+            log(
+                f"   {int(n):>6,} couples  compute {row['compute_ms']:7.1f} + render "
                 f"{row['render_ms']:6.1f} = {row['compute_render_ms']:7.1f}   load from the "
                 f"store {row['load_ms']:7.1f}, all {row['total_ms']:7.1f} "
-                f"(p95 {row['total_p95_ms']:.1f})")
+                f"(p95 {row['total_p95_ms']:.1f})"
+            )
         for what, label in (("compute_render_ms", "compute + render"), ("total_ms", "all")):
-            log(f"   growth per 10× ({label}): " + ", ".join(
-                f"{k} {v}×" for k, v in rooms["growth_per_10x"][what].items()))
+            log(
+                f"   growth per 10× ({label}): "
+                + ", ".join(f"{k} {v}×" for k, v in rooms["growth_per_10x"][what].items())
+            )
     if br:
         log(f"\n5. Memory per websocket session, MB — target ≤{TARGETS['mb_per_session']}")
         for kind in ("bare", "app"):
             m = br["memory"][kind]
-            log(f"   {kind:6} {m['sessions']} sessions: RSS {m['rss_before_mb']} → "
+            log(
+                f"   {kind:6} {m['sessions']} sessions: RSS {m['rss_before_mb']} → "
                 f"{m['rss_after_mb']} MB = {m['per_session_mb']:.3f} MB/session "
-                f"(all open in {m['open_all_s']} s)")
+                f"(all open in {m['open_all_s']} s)"
+            )
         ns = br.get("new_session")
         if ns:
-            log("\n5b. A new session's first page over the websocket (server only, one at a "
-                "time), ms")
+            log(
+                "\n5b. A new session's first page over the websocket (server only, one at a "
+                "time), ms"
+            )
             for name, row in ns.items():
-                log(f"   {name:12} median {row['median_ms']:7.1f}  p95 {row['p95_ms']:7.1f}"
-                    + (f"  {row['ratio_median']:.2f}× bare" if "ratio_median" in row else ""))
+                log(
+                    f"   {name:12} median {row['median_ms']:7.1f}  p95 {row['p95_ms']:7.1f}"
+                    + (f"  {row['ratio_median']:.2f}× bare" if "ratio_median" in row else "")
+                )
     fo = res.get("follow")
     if fo:
-        log(f"\n6. Following a workshop room: websocket couples on “Our space”, CPU over "
+        log(
+            f"\n6. Following a workshop room: websocket couples on “Our space”, CPU over "
             f"{fo['window_s']:.0f} s, {fo['moves']} phase move{'s' if fo['moves'] != 1 else ''} "
             "— targets at 250: "
-            f"≤{TARGETS['room250_cpu_pct']:.0f} % of 2 cores, p95 ≤{TARGETS['room250_p95_s']} s")
-        log(f"   {'':6} {'couples':>7} {'polls/s':>8} {'% of 2':>7} {'ms/cpl/s':>9} "
-            f"{'ms/poll':>8} {'×bare':>6} {'p95 s':>6} {'all s':>6} {'missed':>6}")
+            f"≤{TARGETS['room250_cpu_pct']:.0f} % of 2 cores, p95 ≤{TARGETS['room250_p95_s']} s"
+        )
+        log(
+            f"   {'':6} {'couples':>7} {'polls/s':>8} {'% of 2':>7} {'ms/cpl/s':>9} "
+            f"{'ms/poll':>8} {'×bare':>6} {'p95 s':>6} {'all s':>6} {'missed':>6}"
+        )
         for kind in ("bare", "app"):
             for n, row in fo[kind].items():
                 if "error" in row:
                     log(f"   {kind:6} {int(n):>7} {row['error']}")
                     continue
-                log(f"   {kind:6} {int(n):>7} {row['polls_per_s']:8.1f} "
+                log(
+                    f"   {kind:6} {int(n):>7} {row['polls_per_s']:8.1f} "
                     f"{row['server_cpu_pct_of_2_cores']:7.1f} "
                     f"{row['server_cpu_ms_per_couple_per_s']:9.2f} "
                     f"{fmt(row.get('server_cpu_ms_per_poll'), '', 2):>8} "
                     f"{fmt(row.get('ratio_per_poll'), '', 2):>6} "
                     f"{fmt(row.get('propagation_p95_s'), '', 2):>6} "
-                    f"{fmt(row.get('everyone_p95_s'), '', 2):>6} {row['missed']:>6}")
+                    f"{fmt(row.get('everyone_p95_s'), '', 2):>6} {row['missed']:>6}"
+                )
     rp = res.get("replicas")
     if rp and "skipped" in rp:
         log(f"\n8. A big workshop on two replicas and PostgreSQL: skipped — {rp['skipped']}")
     elif rp:
-        log(f"\n8. A big workshop: {rp['replicas']} replicas behind HAProxy, one PostgreSQL; "
-            f"CPU over {rp['window_s']:.0f} s (both replicas together; Postgres beside)")
-        log(f"   {'couples':>7} {'polls/s':>8} {'% of 2':>7} {'ms/cpl/s':>9} {'pg':>5} "
+        log(
+            f"\n8. A big workshop: {rp['replicas']} replicas behind HAProxy, one PostgreSQL; "
+            f"CPU over {rp['window_s']:.0f} s (both replicas together; Postgres beside)"
+        )
+        log(
+            f"   {'couples':>7} {'polls/s':>8} {'% of 2':>7} {'ms/cpl/s':>9} {'pg':>5} "
             f"{'proxy':>5} {'×bare':>6} {'p95 s':>6} {'all s':>6} {'missed':>6}"
-            "   (pg, proxy: cores; ×bare: CPU per poll against part 6's bare page)")
+            "   (pg, proxy: cores; ×bare: CPU per poll against part 6's bare page)"
+        )
         for n, row in rp["app"].items():
             if "error" in row:
                 log(f"   {int(n):>7} {row['error']}")
                 continue
-            log(f"   {int(n):>7} {row['polls_per_s']:8.1f} "
+            log(
+                f"   {int(n):>7} {row['polls_per_s']:8.1f} "
                 f"{row['server_cpu_pct_of_2_cores']:7.1f} "
                 f"{row['server_cpu_ms_per_couple_per_s']:9.2f} "
                 f"{fmt(row.get('postgres_cores'), '', 2):>5} "
                 f"{fmt(row.get('haproxy_cores'), '', 2):>5} "
                 f"{fmt(row.get('ratio_per_poll'), '', 2):>6} "
                 f"{fmt(row.get('propagation_p95_s'), '', 2):>6} "
-                f"{fmt(row.get('everyone_p95_s'), '', 2):>6} {row['missed']:>6}")
+                f"{fmt(row.get('everyone_p95_s'), '', 2):>6} {row['missed']:>6}"
+            )
     if br:
         poll = br.get("polling")
         if poll:
-            log(f"\n6b. The same with real browsers: {poll['couples']} couples in Chromium "
-                f"on “Our space”, for {poll['seconds']} s (information)")
-            log(f"   server CPU {poll['cpu_ms_per_s']:.0f} ms per second = "
-                f"{poll['cpu_ms_per_couple_per_s']:.0f} ms per couple per second")
+            log(
+                f"\n6b. The same with real browsers: {poll['couples']} couples in Chromium "
+                f"on “Our space”, for {poll['seconds']} s (information)"
+            )
+            log(
+                f"   server CPU {poll['cpu_ms_per_s']:.0f} ms per second = "
+                f"{poll['cpu_ms_per_couple_per_s']:.0f} ms per couple per second"
+            )
         if br.get("foreign_requests"):
             log(f"   WARNING: the browser asked other hosts: {br['foreign_requests']}")
 
 
 def print_targets(h: dict, quick: bool) -> None:
-    log("\nTargets (issue 10, part 8, and issue 12, part 8; information only: timings "
+    log(
+        "\nTargets (issue 10, part 8, and issue 12, part 8; information only: timings "
         "never fail the run)"
-        + ("\n   a quick run: few samples, so the ratios are rough" if quick else ""))
+        + ("\n   a quick run: few samples, so the ratios are rough" if quick else "")
+    )
     log(f"   {'target':62} {'measured':>9} {'target':>8}")
     for key, what, unit in TARGET_ROWS:
         t = h["targets"][key]
         met = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
         nd = 2 if unit in ("×", " MB", " s") else 0
-        worst = f" (worst: {CLICK_NAMES[h['click_worst']]})" if key == "click" and \
-            "click_worst" in h else ""
-        log(f"   {what:62} {fmt(t['measured'], unit, nd):>9} {'≤' + fmt(t['target'], unit, 1):>8}"
-            f"  {met}{worst}")
+        worst = (
+            f" (worst: {CLICK_NAMES[h['click_worst']]})"
+            if key == "click" and "click_worst" in h
+            else ""
+        )
+        log(
+            f"   {what:62} {fmt(t['measured'], unit, nd):>9} {'≤' + fmt(t['target'], unit, 1):>8}"
+            f"  {met}{worst}"
+        )
 
 
 def bench_line(h: dict) -> str:
@@ -539,18 +627,29 @@ def bench_line(h: dict) -> str:
         t = h["targets"][key]
         if t["met"] is None:
             return f"{label} –"
-        return (f"{label} {fmt(t['measured'], unit, nd)} "
-                f"(≤{fmt(t['target'], '', 1)} {'ok' if t['met'] else 'MISSED'})")
+        return (
+            f"{label} {fmt(t['measured'], unit, nd)} "
+            f"(≤{fmt(t['target'], '', 1)} {'ok' if t['met'] else 'MISSED'})"
+        )
 
     met = sum(1 for t in h["targets"].values() if t["met"])
     known = sum(1 for t in h["targets"].values() if t["met"] is not None)
-    return ("bench: " + " | ".join([
-        part("click", "click"), part("reveal", "reveal"), part("full picture", "full_picture"),
-        part("cold", "cold"), part("room10k", "room10k_ms", "ms", 0),
-        part("memory", "mb_per_session", "MB/session", 2),
-        part("room250 cpu", "room250_cpu_pct", "%", 0),
-        part("room250 p95", "room250_p95_s", "s", 2),
-    ]) + f" | {met}/{known} targets met")
+    return (
+        "bench: "
+        + " | ".join(
+            [
+                part("click", "click"),
+                part("reveal", "reveal"),
+                part("full picture", "full_picture"),
+                part("cold", "cold"),
+                part("room10k", "room10k_ms", "ms", 0),
+                part("memory", "mb_per_session", "MB/session", 2),
+                part("room250 cpu", "room250_cpu_pct", "%", 0),
+                part("room250 p95", "room250_p95_s", "s", 2),
+            ]
+        )
+        + f" | {met}/{known} targets met"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -558,8 +657,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a smoke run (CI)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary data folder")
-    ap.add_argument("--only", default="",
-                    help="comma list: apptest,rooms,browser,follow,story,replicas")
+    ap.add_argument(
+        "--only", default="", help="comma list: apptest,rooms,browser,follow,story,replicas"
+    )
     args = ap.parse_args(argv)
     quick = args.quick
     plan = {  # counts, and time budgets in seconds (a slow machine takes fewer samples)
@@ -589,20 +689,34 @@ def main(argv: list[str] | None = None) -> int:
     }
     only = set(filter(None, args.only.split(",")))
     started = time.perf_counter()
-    res: dict = {"quick": quick, "plan": plan, "machine": machine(), "targets": TARGETS,
-                 "errors": {}}
+    res: dict = {
+        "quick": quick,
+        "plan": plan,
+        "machine": machine(),
+        "targets": TARGETS,
+        "errors": {},
+    }
     tmp = Path(tempfile.mkdtemp(prefix="sbs-bench-"))
     log(f"Side by Side benchmark ({'quick' if quick else 'full'}) — data in {tmp}")
     parts = [
-        ("apptest", "1. server-side reruns (AppTest)",
-         lambda: part_apptest(tmp, plan["apptest_n"], plan["apptest_budget"])),
+        (
+            "apptest",
+            "1. server-side reruns (AppTest)",
+            lambda: part_apptest(tmp, plan["apptest_n"], plan["apptest_budget"]),
+        ),
         ("rooms", "4. room results", lambda: part_rooms(tmp, plan["room_reps"])),
-        ("browser", "3. cold start, 2. clicks, 5. memory",
-         lambda: part_browser(tmp, plan, started + plan["total_budget"])),
+        (
+            "browser",
+            "3. cold start, 2. clicks, 5. memory",
+            lambda: part_browser(tmp, plan, started + plan["total_budget"]),
+        ),
         ("follow", "6. following a workshop room", lambda: part_follow(tmp, plan)),
         ("story", "7. our story so far, with a long history", lambda: part_story(tmp, plan)),
-        ("replicas", "8. a big workshop: two replicas, HAProxy, PostgreSQL",
-         lambda: part_replicas(tmp, plan)),
+        (
+            "replicas",
+            "8. a big workshop: two replicas, HAProxy, PostgreSQL",
+            lambda: part_replicas(tmp, plan),
+        ),
     ]
     try:
         for key, title, fn in parts:
@@ -628,18 +742,26 @@ def main(argv: list[str] | None = None) -> int:
     print_report(res)
     print_targets(res["headline"], quick)
     res["line"] = bench_line(res["headline"])
-    skipped = [name for part in ("apptest", "browser")
-               for name, row in res.get(part, {}).get("pages" if part == "apptest" else "clicks",
-                                                       {}).items() if "skipped" in row]
+    skipped = [
+        name
+        for part in ("apptest", "browser")
+        for name, row in res.get(part, {})
+        .get("pages" if part == "apptest" else "clicks", {})
+        .items()
+        if "skipped" in row
+    ]
     res["skipped"] = skipped
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(plain_json(res), indent=2, ensure_ascii=False,
-                              allow_nan=False) + "\n")
+    out.write_text(
+        json.dumps(plain_json(res), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    )
     if skipped:
         log(f"\nWARNING: not measured (see above), so not in the line below: {skipped}")
-    log(f"\n{len(res['errors'])} part(s) failed; results in {out}; "
-        f"took {res['seconds_total']:.0f} s")
+    log(
+        f"\n{len(res['errors'])} part(s) failed; results in {out}; "
+        f"took {res['seconds_total']:.0f} s"
+    )
     log(res["line"])
     return 1 if res["errors"] else 0
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import sys
 
-USAGE = ("usage: python -m studio check [PATH ...]   (files or folders; default: exercises/)\n"
-         "       python -m studio workshop [--port N]\n"
-         "       python -m studio diagrams [FILE]      (default: docs/DIALOGUE.md)")
+USAGE = (
+    "usage: python -m studio check [PATH ...]   (files or folders; default: exercises/)\n"
+    "       python -m studio workshop [--port N]\n"
+    "       python -m studio diagrams [FILE]      (default: docs/DIALOGUE.md)"
+)
 
 
 def diagrams(args: list[str]) -> int:
@@ -23,8 +25,9 @@ def diagrams(args: list[str]) -> int:
 
     from studio.dialogue import with_diagrams
 
-    path = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "docs" / \
-        "DIALOGUE.md"
+    path = (
+        Path(args[0]) if args else Path(__file__).resolve().parent.parent / "docs" / "DIALOGUE.md"
+    )
     before = path.read_text(encoding="utf-8")
     after = with_diagrams(before)
     if after != before:
@@ -44,20 +47,35 @@ def workshop(args: list[str]) -> int:
     url = lan.public_url(os.environ.get("STUDIO_PUBLIC_URL"), lan.lan_addresses(), port)
     print("Side by Side: a workshop server")
     if url is None:
-        print("  We couldn't find this computer's address on a local network, so the room\n"
-              "  screen will show only the code and the QR. Connect to the room's Wi-Fi,\n"
-              "  or set STUDIO_PUBLIC_URL to the address phones use, and start again.")
+        print(
+            "  We couldn't find this computer's address on a local network, so the room\n"
+            "  screen will show only the code and the QR. Connect to the room's Wi-Fi,\n"
+            "  or set STUDIO_PUBLIC_URL to the address phones use, and start again."
+        )
     else:
         if lan.only_here(url):
             print(f"  STUDIO_PUBLIC_URL is {url}: that only works on this computer.")
         os.environ["STUDIO_PUBLIC_URL"] = url
         print(f"  Couples join at:        {url}/join")
     print(f"  You run the room from:  http://localhost:{port}/workshop")
-    print("  Phones must be on the same network as this computer. Anyone on that network\n"
-          "  can open the studio while it runs: stop it (Ctrl+C) when the workshop ends.")
+    print(
+        "  Phones must be on the same network as this computer. Anyone on that network\n"
+        "  can open the studio while it runs: stop it (Ctrl+C) when the workshop ends."
+    )
     sys.stdout.flush()
-    launch.main(["--server.port", str(port), "--server.address", "0.0.0.0",  # noqa: S104
-                 "--server.headless", "true", "--browser.gatherUsageStats", "false", *args])
+    launch.main(
+        [
+            "--server.port",
+            str(port),
+            "--server.address",
+            "0.0.0.0",  # noqa: S104
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            *args,
+        ]
+    )
     return 0
 
 

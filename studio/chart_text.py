@@ -33,8 +33,9 @@ __all__ = [
 ]
 
 
-def position_words(value: int | None, left_pole: str, right_pole: str,
-                   missing: str = NOT_ANSWERED) -> str:
+def position_words(
+    value: int | None, left_pole: str, right_pole: str, missing: str = NOT_ANSWERED
+) -> str:
     """Where ``value`` (0..10) sits between two poles, in words.
 
     0 and 10 are the poles themselves, 5 is "in between", anything else is "closer to"
@@ -74,8 +75,9 @@ def _poles(row: ScaleRow) -> tuple[str, str]:
     return (row.left_pole or row.left, row.right_pole or row.right)
 
 
-def positions_lines(reveal: Reveal, names: Mapping[str, str], *,
-                    missing: str = NOT_ANSWERED) -> list[str]:
+def positions_lines(
+    reveal: Reveal, names: Mapping[str, str], *, missing: str = NOT_ANSWERED
+) -> list[str]:
     """``positions_figure`` in words: one line per scale at least one of you answered,
     then one line naming the scales neither answered (left out of the chart).
 
@@ -90,8 +92,14 @@ def positions_lines(reveal: Reveal, names: Mapping[str, str], *,
             neither.append(r.topic)
             continue
         poles = _poles(r)
-        lines.append(_scale(r.topic, poles) + ": " + _said(names["a"], r.a, poles, missing)
-                     + "; " + _said(names["b"], r.b, poles, missing) + ".")
+        lines.append(
+            _scale(r.topic, poles)
+            + ": "
+            + _said(names["a"], r.a, poles, missing)
+            + "; "
+            + _said(names["b"], r.b, poles, missing)
+            + "."
+        )
     if neither:
         lines.append(f"Neither of you answered ({missing}): " + "; ".join(neither) + ".")
     return lines
@@ -102,16 +110,19 @@ def gaps_lines(reveal: Reveal, spec: SafetyMapSpec, *, missing: str = NOT_ANSWER
     (ties in file order), e.g. "Words of reassurance: 10 points apart — Far apart.", then
     one line naming the scales that could not be compared."""
     rows = sorted((r for r in reveal.rows if r.compared), key=lambda r: (-(r.gap or 0), r.order))
-    lines = [f"{r.topic}: {r.gap} point{'s' if r.gap != 1 else ''} apart — "
-             f"{band_label(spec, r.band)}." for r in rows]
+    lines = [
+        f"{r.topic}: {r.gap} point{'s' if r.gap != 1 else ''} apart — {band_label(spec, r.band)}."
+        for r in rows
+    ]
     left_out = [r.topic for r in reveal.rows if not r.compared]
     if left_out:
         lines.append(f"Not compared (one or both of you: {missing}): " + "; ".join(left_out) + ".")
     return lines
 
 
-def map_lines(reveal: Reveal, names: Mapping[str, str], *,
-              missing: str = NOT_ANSWERED) -> list[str]:
+def map_lines(
+    reveal: Reveal, names: Mapping[str, str], *, missing: str = NOT_ANSWERED
+) -> list[str]:
     """``map_figure`` in words: one line per partner, e.g. "● Robin: closeness 8.2 of 10
     (0 = steps back for space, 10 = reaches for closeness); talking 9.0 of 10 (0 = cools
     off first, 10 = talks it through now)." A partner without both is not on the map,
@@ -121,21 +132,28 @@ def map_lines(reveal: Reveal, names: Mapping[str, str], *,
     for p in ("a", "b"):
         x, y = getattr(close, p), getattr(conflict, p)
         parts = []
-        parts.append(f"closeness {x:.1f} of 10" if x is not None
-                     else f"closeness scales {missing}")
-        parts.append(f"talking {y:.1f} of 10" if y is not None
-                     else f"talk-now scales {missing}")
-        text = (f"{names[p]}: {parts[0]} (0 = {CLOSENESS_POLES[0]}, 10 = {CLOSENESS_POLES[1]}); "
-                f"{parts[1]} (0 = {CONFLICT_POLES[0]}, 10 = {CONFLICT_POLES[1]})")
+        parts.append(f"closeness {x:.1f} of 10" if x is not None else f"closeness scales {missing}")
+        parts.append(f"talking {y:.1f} of 10" if y is not None else f"talk-now scales {missing}")
+        text = (
+            f"{names[p]}: {parts[0]} (0 = {CLOSENESS_POLES[0]}, 10 = {CLOSENESS_POLES[1]}); "
+            f"{parts[1]} (0 = {CONFLICT_POLES[0]}, 10 = {CONFLICT_POLES[1]})"
+        )
         if x is None or y is None:
             text += " — so not on the map"
         lines.append(text + ".")
     return lines
 
 
-def guesses_lines(rows: Sequence[GuessRow], guesser: str, answerer: str,
-                  spec: SafetyMapSpec | None = None, accuracy: int | None = None, *,
-                  missing: str = NOT_ANSWERED, no_guess: str = NO_GUESS) -> list[str]:
+def guesses_lines(
+    rows: Sequence[GuessRow],
+    guesser: str,
+    answerer: str,
+    spec: SafetyMapSpec | None = None,
+    accuracy: int | None = None,
+    *,
+    missing: str = NOT_ANSWERED,
+    no_guess: str = NO_GUESS,
+) -> list[str]:
     """``guesses_figure`` in words: how near the guesses landed (when ``accuracy`` is
     given), then one line per scale with a guess or an answer, e.g. "Time together or
     time alone (0 = …, 10 = …): ● Robin guessed 5 of 10, in between; ▲ Sam said 8 of 10,
@@ -151,12 +169,18 @@ def guesses_lines(rows: Sequence[GuessRow], guesser: str, answerer: str,
             neither.append(r.topic)
             continue
         poles = poles_of.get(r.key)
-        g = (f"{guesser} guessed {r.guess} of 10" + (
-            f", {position_words(r.guess, *poles)}" if poles else "")
-             if r.guess is not None else f"{guesser}: {no_guess}")
-        a = (f"{answerer} said {r.actual} of 10" + (
-            f", {position_words(r.actual, *poles)}" if poles else "")
-             if r.actual is not None else f"{answerer}: {missing}")
+        g = (
+            f"{guesser} guessed {r.guess} of 10"
+            + (f", {position_words(r.guess, *poles)}" if poles else "")
+            if r.guess is not None
+            else f"{guesser}: {no_guess}"
+        )
+        a = (
+            f"{answerer} said {r.actual} of 10"
+            + (f", {position_words(r.actual, *poles)}" if poles else "")
+            if r.actual is not None
+            else f"{answerer}: {missing}"
+        )
         tail = f"; {r.off_by} apart" if r.off_by is not None else ""
         lines.append(_scale(r.topic, poles) + ": " + g + "; " + a + tail + ".")
     if neither:

@@ -112,26 +112,57 @@ def _figure(traces: list[dict], layout: dict, validate: bool = False) -> go.Figu
     return go.Figure(data=traces, layout=layout, _validate=validate)
 
 
-def _base(title: str, legend_items: int, plot_height: float,
-          bottom: int = MARGIN["b"], left: int = MARGIN["l"], **layout: object) -> dict:
+def _base(
+    title: str,
+    legend_items: int,
+    plot_height: float,
+    bottom: int = MARGIN["b"],
+    left: int = MARGIN["l"],
+    **layout: object,
+) -> dict:
     """The layout every chart shares. ``title`` is Plotly text (one line); the legend has
     one entry per line between the title and the plot."""
     top = 12 + TITLE_LINE + (LEGEND_LINE * legend_items + 10 if legend_items else 6)
     return {
-        "title": {"text": title, "font": _font(18), "x": 0, "xref": "paper",
-                  "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
-                  "pad": {"t": 12}},
+        "title": {
+            "text": title,
+            "font": _font(18),
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
         "font": FONT,
         "height": round(top + plot_height + bottom),
-        "margin": {"l": left, "r": MARGIN["r"], "t": top, "b": bottom, "pad": 0,
-                   "autoexpand": False},
+        "margin": {
+            "l": left,
+            "r": MARGIN["r"],
+            "t": top,
+            "b": bottom,
+            "pad": 0,
+            "autoexpand": False,
+        },
         "plot_bgcolor": "#FFFFFF",
         "paper_bgcolor": "#FFFFFF",
         "showlegend": legend_items > 0,
-        "legend": {"orientation": "v", "x": 0, "xanchor": "left", "xref": "paper",
-                   "y": 1, "yanchor": "bottom", "yref": "paper", "bgcolor": "rgba(0,0,0,0)",
-                   "font": _font(14), "itemclick": False, "itemdoubleclick": False,
-                   "tracegroupgap": 0, "traceorder": "normal"},
+        "legend": {
+            "orientation": "v",
+            "x": 0,
+            "xanchor": "left",
+            "xref": "paper",
+            "y": 1,
+            "yanchor": "bottom",
+            "yref": "paper",
+            "bgcolor": "rgba(0,0,0,0)",
+            "font": _font(14),
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "tracegroupgap": 0,
+            "traceorder": "normal",
+        },
         "hoverlabel": {"font": _font(15)},
         "hovermode": "closest",
         "dragmode": False,
@@ -139,15 +170,33 @@ def _base(title: str, legend_items: int, plot_height: float,
     }
 
 
-def _note(lines: list[str], y: float, *, x: float = 0, xanchor: str = "left",
-          size: int = 13, color: str = MUTED, style: str = "", yanchor: str = "top") -> dict:
+def _note(
+    lines: list[str],
+    y: float,
+    *,
+    x: float = 0,
+    xanchor: str = "left",
+    size: int = 13,
+    color: str = MUTED,
+    style: str = "",
+    yanchor: str = "top",
+) -> dict:
     """An annotation of Plotly-safe ``lines`` whose top (by default) is at pixel ``y``."""
     text = "<br>".join(lines)
     if style:
         text = f"<{style}>{text}</{style}>"
-    return {"text": text, "x": x, "xref": "paper", "xanchor": xanchor, "y": y, "yref": "y",
-            "yanchor": yanchor, "showarrow": False, "align": xanchor if xanchor != "center"
-            else "center", "font": _font(size, color)}
+    return {
+        "text": text,
+        "x": x,
+        "xref": "paper",
+        "xanchor": xanchor,
+        "y": y,
+        "yref": "y",
+        "yanchor": yanchor,
+        "showarrow": False,
+        "align": xanchor if xanchor != "center" else "center",
+        "font": _font(size, color),
+    }
 
 
 def _pixel_axes(plot_height: float, x_range: Sequence[float]) -> dict:
@@ -180,8 +229,9 @@ class _DotRow:
     notes: tuple[str, ...]  # plain text, e.g. "▲ Sam: not answered"
 
 
-def _dot_plot(title: str, rows: Sequence[_DotRow], series: Sequence[_Series],
-              footer: str | None) -> go.Figure:
+def _dot_plot(
+    title: str, rows: Sequence[_DotRow], series: Sequence[_Series], footer: str | None
+) -> go.Figure:
     """Rows of a 0..10 track each: topic above, pole words below its ends, notes under."""
     annotations: list[dict] = []
     track_x: list[float | None] = []
@@ -224,29 +274,65 @@ def _dot_plot(title: str, rows: Sequence[_DotRow], series: Sequence[_Series],
     y = max(y, 40)
     traces: list[dict] = []
     if track_x:
-        traces.append({"type": "scatter", "x": track_x[:-1], "y": track_y[:-1],
-                       "mode": "lines", "line": {"color": TRACK, "width": 2},
-                       "hoverinfo": "skip", "showlegend": False})
+        traces.append(
+            {
+                "type": "scatter",
+                "x": track_x[:-1],
+                "y": track_y[:-1],
+                "mode": "lines",
+                "line": {"color": TRACK, "width": 2},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
     if link_x:
-        traces.append({"type": "scatter", "x": link_x[:-1], "y": link_y[:-1], "mode": "lines",
-                       "line": {"color": CONNECTOR, "width": 4}, "hoverinfo": "skip",
-                       "showlegend": False})
+        traces.append(
+            {
+                "type": "scatter",
+                "x": link_x[:-1],
+                "y": link_y[:-1],
+                "mode": "lines",
+                "line": {"color": CONNECTOR, "width": 4},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
     for s in series:
-        traces.append({"type": "scatter", "x": s.xs, "y": s.ys, "mode": "markers",
-                       "name": s.name, "marker": s.marker, "hovertext": s.texts,
-                       "hoverinfo": "text", "cliponaxis": False, "showlegend": True})
-    return _figure(traces, _base(title, len(series), y, annotations=annotations,
-                                 **_pixel_axes(y, [0, 10])))
+        traces.append(
+            {
+                "type": "scatter",
+                "x": s.xs,
+                "y": s.ys,
+                "mode": "markers",
+                "name": s.name,
+                "marker": s.marker,
+                "hovertext": s.texts,
+                "hoverinfo": "text",
+                "cliponaxis": False,
+                "showlegend": True,
+            }
+        )
+    return _figure(
+        traces, _base(title, len(series), y, annotations=annotations, **_pixel_axes(y, [0, 10]))
+    )
 
 
 def _filled(p: PartnerStyle) -> dict:
-    return {"color": p.color, "symbol": p.symbol, "size": 16,
-            "line": {"color": "#FFFFFF", "width": 1.5}}
+    return {
+        "color": p.color,
+        "symbol": p.symbol,
+        "size": 16,
+        "line": {"color": "#FFFFFF", "width": 1.5},
+    }
 
 
 def _open(p: PartnerStyle) -> dict:
-    return {"color": p.color, "symbol": p.symbol + "-open", "size": 16,
-            "line": {"color": p.color, "width": 2.5}}
+    return {
+        "color": p.color,
+        "symbol": p.symbol + "-open",
+        "size": 16,
+        "line": {"color": p.color, "width": 2.5},
+    }
 
 
 def _left_out(count: int, what: str) -> str | None:
@@ -260,8 +346,9 @@ def _says(who: str, verb: str = ":") -> Callable[[int, tuple[str, str]], str]:
     return lambda v, poles: f"{who}{verb} {v} of 10 — {position_words(v, *poles)}"
 
 
-def positions_figure(reveal: Reveal, styles: Mapping[str, PartnerStyle], *,
-                     missing: str = NOT_ANSWERED) -> go.Figure:
+def positions_figure(
+    reveal: Reveal, styles: Mapping[str, PartnerStyle], *, missing: str = NOT_ANSWERED
+) -> go.Figure:
     """Both partners on every scale: one track per scale, 0 = its left pole, 10 = its right.
 
     A partner who gave no position on a scale has no marker on it; the row says so in
@@ -273,19 +360,33 @@ def positions_figure(reveal: Reveal, styles: Mapping[str, PartnerStyle], *,
         if r.a is None and r.b is None:
             neither += 1
             continue
-        notes = tuple(f"{_who(styles[p])}: {missing}" for p in ("a", "b")
-                      if (r.a if p == "a" else r.b) is None)
-        rows.append(_DotRow(r.topic, (r.left_pole or r.left, r.right_pole or r.right),
-                            (r.a, r.b), notes))
-    series = [_Series(plotly_text(_short(styles[p].name, 30)), _filled(styles[p]),
-                      _says(_who(styles[p]))) for p in ("a", "b")]
-    return _dot_plot("Where each of you stands", rows, series,
-                     _left_out(neither, "neither of you answered"))
+        notes = tuple(
+            f"{_who(styles[p])}: {missing}"
+            for p in ("a", "b")
+            if (r.a if p == "a" else r.b) is None
+        )
+        rows.append(
+            _DotRow(r.topic, (r.left_pole or r.left, r.right_pole or r.right), (r.a, r.b), notes)
+        )
+    series = [
+        _Series(plotly_text(_short(styles[p].name, 30)), _filled(styles[p]), _says(_who(styles[p])))
+        for p in ("a", "b")
+    ]
+    return _dot_plot(
+        "Where each of you stands", rows, series, _left_out(neither, "neither of you answered")
+    )
 
 
-def guesses_figure(rows: Sequence[GuessRow], guesser: PartnerStyle, answerer: PartnerStyle,
-                   title: str | None = None, *, spec: SafetyMapSpec | None = None,
-                   missing: str = NOT_ANSWERED, no_guess: str = NO_GUESS) -> go.Figure:
+def guesses_figure(
+    rows: Sequence[GuessRow],
+    guesser: PartnerStyle,
+    answerer: PartnerStyle,
+    title: str | None = None,
+    *,
+    spec: SafetyMapSpec | None = None,
+    missing: str = NOT_ANSWERED,
+    no_guess: str = NO_GUESS,
+) -> go.Figure:
     """One partner's guesses (open shape) beside the other's own answers (filled shape).
 
     ``title`` is used as given (Plotly text: escape any name in it with ``plotly_text``);
@@ -305,18 +406,24 @@ def guesses_figure(rows: Sequence[GuessRow], guesser: PartnerStyle, answerer: Pa
             notes.append(f"{_who(guesser)}: {no_guess}")
         if r.actual is None:
             notes.append(f"{_who(answerer)}: {missing}")
-        drawn.append(_DotRow(r.topic, poles_of.get(r.key, ("0", "10")),
-                             (r.guess, r.actual), tuple(notes)))
+        drawn.append(
+            _DotRow(r.topic, poles_of.get(r.key, ("0", "10")), (r.guess, r.actual), tuple(notes))
+        )
     series = [
-        _Series(plotly_text(_short(guesser.name)) + "’s guess", _open(guesser),
-                _says(_who(guesser), " guessed")),
-        _Series(plotly_text(_short(answerer.name)) + "’s own answer", _filled(answerer),
-                _says(_who(answerer), " said")),
+        _Series(
+            plotly_text(_short(guesser.name)) + "’s guess",
+            _open(guesser),
+            _says(_who(guesser), " guessed"),
+        ),
+        _Series(
+            plotly_text(_short(answerer.name)) + "’s own answer",
+            _filled(answerer),
+            _says(_who(answerer), " said"),
+        ),
     ]
     if title is None:
         title = "Guesses by " + plotly_text(f"{guesser.glyph} {_short(guesser.name, 20)}")
-    return _dot_plot(title, drawn, series,
-                     _left_out(neither, "with neither a guess nor an answer"))
+    return _dot_plot(title, drawn, series, _left_out(neither, "with neither a guess nor an answer"))
 
 
 # --------------------------------------------------------------------------- gaps
@@ -325,8 +432,11 @@ def guesses_figure(rows: Sequence[GuessRow], guesser: PartnerStyle, answerer: Pa
 def gaps_figure(reveal: Reveal, spec: SafetyMapSpec) -> go.Figure:
     """Scales both answered, biggest gap first: a solid bar each, its band word on it."""
     rows = sorted((r for r in reveal.rows if r.compared), key=lambda r: (-(r.gap or 0), r.order))
-    labels = {"close": spec.texts.band_close, "explore": spec.texts.band_explore,
-              "far": spec.texts.band_far}
+    labels = {
+        "close": spec.texts.band_close,
+        "explore": spec.texts.band_explore,
+        "far": spec.texts.band_far,
+    }
     annotations: list[dict] = []
     bars: dict[str, dict[str, list]] = {}
     y = 0.0
@@ -336,8 +446,9 @@ def gaps_figure(reveal: Reveal, spec: SafetyMapSpec) -> go.Figure:
         y += TOPIC_LINE * len(topic) + 4
         by = y + 11
         gap = r.gap or 0
-        b = bars.setdefault(r.band or "close", {"x": [], "y": [], "text": [], "pos": [],
-                                                "hover": []})
+        b = bars.setdefault(
+            r.band or "close", {"x": [], "y": [], "text": [], "pos": [], "hover": []}
+        )
         b["x"].append(max(gap, 0.12))  # a gap of 0 still shows a sliver of its colour
         b["y"].append(by)
         b["text"].append(plotly_text(f"{labels[r.band or 'close']} · {gap}"))
@@ -345,32 +456,63 @@ def gaps_figure(reveal: Reveal, spec: SafetyMapSpec) -> go.Figure:
         b["hover"].append(plotly_text(f"{r.topic}: {gap} point{'s' if gap != 1 else ''} apart"))
         y = by + 11 + ROW_GAP
     left_out = sum(1 for r in reveal.rows if not r.compared)
-    footer = (f"Not shown: {left_out} scale{'s' if left_out != 1 else ''} one or both of "
-              f"you didn’t answer." if left_out else None)
+    footer = (
+        f"Not shown: {left_out} scale{'s' if left_out != 1 else ''} one or both of "
+        f"you didn’t answer."
+        if left_out
+        else None
+    )
     if footer:
         lines = _wrap(footer, NOTE_CHARS)
         annotations.append(_note(lines, y, style="i"))
         y += SMALL_LINE * len(lines) + 8
     y = max(y, 40)
     traces = [
-        {"type": "bar", "orientation": "h", "name": labels[band], "x": bb["x"], "y": bb["y"],
-         "width": 20, "marker": {"color": BAND_COLORS[band], "line": {"width": 0}},
-         "text": bb["text"], "textposition": bb["pos"], "insidetextanchor": "end",
-         "insidetextfont": _font(14, "#FFFFFF"),
-         "outsidetextfont": _font(14), "constraintext": "none",
-         "textangle": 0, "cliponaxis": False, "hovertext": bb["hover"], "hoverinfo": "text",
-         "showlegend": False}
-        for band in ("far", "explore", "close") if (bb := bars.get(band)) is not None
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": labels[band],
+            "x": bb["x"],
+            "y": bb["y"],
+            "width": 20,
+            "marker": {"color": BAND_COLORS[band], "line": {"width": 0}},
+            "text": bb["text"],
+            "textposition": bb["pos"],
+            "insidetextanchor": "end",
+            "insidetextfont": _font(14, "#FFFFFF"),
+            "outsidetextfont": _font(14),
+            "constraintext": "none",
+            "textangle": 0,
+            "cliponaxis": False,
+            "hovertext": bb["hover"],
+            "hoverinfo": "text",
+            "showlegend": False,
+        }
+        for band in ("far", "explore", "close")
+        if (bb := bars.get(band)) is not None
     ]
-    return _figure(traces, _base(
-        "Where you differ, biggest first", 0, y, bottom=52, annotations=annotations,
-        xaxis={"range": [0, 10], "tickvals": [0, 2, 4, 6, 8, 10], "gridcolor": GRID,
-               "zeroline": False, "fixedrange": True, "ticks": "", "side": "bottom",
-               "title": {"text": "points apart, out of 10", "font": _font(13),
-                         "standoff": 6}},
-        yaxis={"range": [y, 0], "visible": False, "fixedrange": True},
-        barmode="overlay",
-    ))
+    return _figure(
+        traces,
+        _base(
+            "Where you differ, biggest first",
+            0,
+            y,
+            bottom=52,
+            annotations=annotations,
+            xaxis={
+                "range": [0, 10],
+                "tickvals": [0, 2, 4, 6, 8, 10],
+                "gridcolor": GRID,
+                "zeroline": False,
+                "fixedrange": True,
+                "ticks": "",
+                "side": "bottom",
+                "title": {"text": "points apart, out of 10", "font": _font(13), "standoff": 6},
+            },
+            yaxis={"range": [y, 0], "visible": False, "fixedrange": True},
+            barmode="overlay",
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- the map
@@ -379,8 +521,9 @@ def gaps_figure(reveal: Reveal, spec: SafetyMapSpec) -> go.Figure:
 MAP_PLOT = 380
 
 
-def map_figure(reveal: Reveal, styles: Mapping[str, PartnerStyle], *,
-               missing: str = NOT_ANSWERED) -> go.Figure:
+def map_figure(
+    reveal: Reveal, styles: Mapping[str, PartnerStyle], *, missing: str = NOT_ANSWERED
+) -> go.Figure:
     """Both partners on the closeness line (x: 10 = reaches for closeness) and the
     talk-now line (y: 10 = talks it through now). A partner who answered none of one
     line's scales is not placed (never at a made-up middle); a line under the map says so.
@@ -388,7 +531,8 @@ def map_figure(reveal: Reveal, styles: Mapping[str, PartnerStyle], *,
     close, conflict = reveal.axis("closeness"), reveal.axis("conflict")
     placed = {p: (getattr(close, p), getattr(conflict, p)) for p in ("a", "b")}
     near = all(x is not None and y is not None for x, y in placed.values()) and (
-        abs(placed["a"][0] - placed["b"][0]) < 1.5 and abs(placed["a"][1] - placed["b"][1]) < 1.5)
+        abs(placed["a"][0] - placed["b"][0]) < 1.5 and abs(placed["a"][1] - placed["b"][1]) < 1.5
+    )
     traces: list[dict] = []
     notes: list[str] = []
     for k, p in enumerate(("a", "b")):
@@ -396,50 +540,133 @@ def map_figure(reveal: Reveal, styles: Mapping[str, PartnerStyle], *,
         x, y = placed[p]
         if x is None or y is None:
             lines = [n for n, v in (("closeness", x), ("talk-now", y)) if v is None]
-            notes.append(f"{_who(st)}: {' and '.join(lines)} scales {missing}, so not on "
-                         f"the map")
+            notes.append(f"{_who(st)}: {' and '.join(lines)} scales {missing}, so not on the map")
             continue
         side = "right" if x < 4 else "left" if x > 6 else "center"
         vertical = ("bottom" if k else "top") if near else ("bottom" if y >= 8 else "top")
-        traces.append({
-            "type": "scatter", "x": [x], "y": [y], "mode": "markers+text",
-            "name": plotly_text(_short(st.name, 30)), "text": [plotly_text(_who(st))],
-            "textposition": f"{vertical} {side}", "textfont": _font(14),
-            "marker": {"color": st.color, "symbol": st.symbol, "size": 22,
-                       "line": {"color": "#FFFFFF", "width": 2}},
-            "hovertext": [plotly_text(f"{_who(st)}: closeness {x:.1f} of 10, "
-                                      f"talking it through {y:.1f} of 10")],
-            "hoverinfo": "text", "cliponaxis": False,
-        })
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [x],
+                "y": [y],
+                "mode": "markers+text",
+                "name": plotly_text(_short(st.name, 30)),
+                "text": [plotly_text(_who(st))],
+                "textposition": f"{vertical} {side}",
+                "textfont": _font(14),
+                "marker": {
+                    "color": st.color,
+                    "symbol": st.symbol,
+                    "size": 22,
+                    "line": {"color": "#FFFFFF", "width": 2},
+                },
+                "hovertext": [
+                    plotly_text(
+                        f"{_who(st)}: closeness {x:.1f} of 10, talking it through {y:.1f} of 10"
+                    )
+                ],
+                "hoverinfo": "text",
+                "cliponaxis": False,
+            }
+        )
     dotted = {"color": "#B8BEC6", "dash": "dot", "width": 1.5}
-    end = {"xref": "paper", "yref": "paper", "showarrow": False,
-           "font": _font(13, MUTED)}
+    end = {"xref": "paper", "yref": "paper", "showarrow": False, "font": _font(13, MUTED)}
     annotations = [
-        {**end, "text": "← " + CLOSENESS_POLES[0].capitalize(), "x": 0, "xanchor": "left",
-         "y": 0, "yanchor": "top", "yshift": -6},
-        {**end, "text": CLOSENESS_POLES[1].capitalize() + " →", "x": 1, "xanchor": "right",
-         "y": 0, "yanchor": "top", "yshift": -6},
-        {**end, "text": "← " + CONFLICT_POLES[0].capitalize(), "textangle": -90, "x": 0,
-         "xanchor": "right", "xshift": -4, "y": 0, "yanchor": "bottom"},
-        {**end, "text": CONFLICT_POLES[1].capitalize() + " →", "textangle": -90, "x": 0,
-         "xanchor": "right", "xshift": -4, "y": 1, "yanchor": "top"},
+        {
+            **end,
+            "text": "← " + CLOSENESS_POLES[0].capitalize(),
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "top",
+            "yshift": -6,
+        },
+        {
+            **end,
+            "text": CLOSENESS_POLES[1].capitalize() + " →",
+            "x": 1,
+            "xanchor": "right",
+            "y": 0,
+            "yanchor": "top",
+            "yshift": -6,
+        },
+        {
+            **end,
+            "text": "← " + CONFLICT_POLES[0].capitalize(),
+            "textangle": -90,
+            "x": 0,
+            "xanchor": "right",
+            "xshift": -4,
+            "y": 0,
+            "yanchor": "bottom",
+        },
+        {
+            **end,
+            "text": CONFLICT_POLES[1].capitalize() + " →",
+            "textangle": -90,
+            "x": 0,
+            "xanchor": "right",
+            "xshift": -4,
+            "y": 1,
+            "yanchor": "top",
+        },
     ]
     y = 30
     for note in notes:
         lines = _wrap(note, NOTE_CHARS)
-        annotations.append({**end, "text": "<i>" + "<br>".join(lines) + "</i>", "x": 0,
-                            "xanchor": "left", "align": "left", "y": 0, "yanchor": "top",
-                            "yshift": -y})
+        annotations.append(
+            {
+                **end,
+                "text": "<i>" + "<br>".join(lines) + "</i>",
+                "x": 0,
+                "xanchor": "left",
+                "align": "left",
+                "y": 0,
+                "yanchor": "top",
+                "yshift": -y,
+            }
+        )
         y += SMALL_LINE * len(lines) + 2
-    return _figure(traces, _base(
-        "Closeness and space", len(traces), MAP_PLOT, bottom=y + 8, left=28,
-        annotations=annotations,
-        shapes=[{"type": "line", "x0": 5, "x1": 5, "yref": "paper", "y0": 0, "y1": 1,
-                 "line": dotted},
-                {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 5, "y1": 5,
-                 "line": dotted},
-                {"type": "rect", "xref": "paper", "yref": "paper", "x0": 0, "x1": 1, "y0": 0,
-                 "y1": 1, "line": {"color": TRACK, "width": 1}}],
-        xaxis={"range": [-0.6, 10.6], "visible": False, "fixedrange": True},
-        yaxis={"range": [-0.8, 10.8], "visible": False, "fixedrange": True},
-    ))
+    return _figure(
+        traces,
+        _base(
+            "Closeness and space",
+            len(traces),
+            MAP_PLOT,
+            bottom=y + 8,
+            left=28,
+            annotations=annotations,
+            shapes=[
+                {
+                    "type": "line",
+                    "x0": 5,
+                    "x1": 5,
+                    "yref": "paper",
+                    "y0": 0,
+                    "y1": 1,
+                    "line": dotted,
+                },
+                {
+                    "type": "line",
+                    "xref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 5,
+                    "y1": 5,
+                    "line": dotted,
+                },
+                {
+                    "type": "rect",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x0": 0,
+                    "x1": 1,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": TRACK, "width": 1},
+                },
+            ],
+            xaxis={"range": [-0.6, 10.6], "visible": False, "fixedrange": True},
+            yaxis={"range": [-0.8, 10.8], "visible": False, "fixedrange": True},
+        ),
+    )

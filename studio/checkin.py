@@ -146,9 +146,14 @@ class CheckinState:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "step": self.step, "flow": self.flow.to_dict(), "talk": self.talk,
-            "topic": self.topic, "repair": self.repair, "repair_speaker": self.repair_speaker,
-            "next_day": self.next_day, "finished_at": self.finished_at,
+            "step": self.step,
+            "flow": self.flow.to_dict(),
+            "talk": self.talk,
+            "topic": self.topic,
+            "repair": self.repair,
+            "repair_speaker": self.repair_speaker,
+            "next_day": self.next_day,
+            "finished_at": self.finished_at,
             "version": self.version,
         }
 
@@ -174,10 +179,10 @@ class CheckinState:
             repair=repair if isinstance(repair, bool) else None,
             repair_speaker=speaker if speaker in ("a", "b") else "a",
             next_day=nxt if isinstance(nxt, str) and _valid_day(nxt) else None,
-            finished_at=float(fin) if isinstance(fin, (int, float))
-            and not isinstance(fin, bool) else None,
-            version=ver if isinstance(ver, int) and not isinstance(ver, bool) and ver >= 0
-            else 0,
+            finished_at=float(fin)
+            if isinstance(fin, (int, float)) and not isinstance(fin, bool)
+            else None,
+            version=ver if isinstance(ver, int) and not isinstance(ver, bool) and ver >= 0 else 0,
         )
 
 
@@ -191,8 +196,9 @@ def _valid_day(text: str) -> bool:
 
 def _need(state: CheckinState, step: str) -> None:
     if state.step != step:
-        raise CheckinError("This step of your check-in is already behind you. Here is where "
-                           "you are now.")
+        raise CheckinError(
+            "This step of your check-in is already behind you. Here is where you are now."
+        )
 
 
 def answering(state: CheckinState) -> str | None:
@@ -258,16 +264,21 @@ def after_ratings(state: CheckinState) -> CheckinState:
 def clean_topic(spec: CheckinSpec, raw: str | None) -> str:
     text = " ".join((raw or "").split())
     if not text:
-        raise CheckinError("Please write a few words about what you'd like to talk about, "
-                           "or choose \u201cNot this week\u201d.")
+        raise CheckinError(
+            "Please write a few words about what you'd like to talk about, "
+            "or choose \u201cNot this week\u201d."
+        )
     if len(text) > spec.talk.max_chars:
-        raise CheckinError(f"Please keep it to {spec.talk.max_chars} characters. Nothing "
-                           "you wrote was lost: shorten it a little and try again.")
+        raise CheckinError(
+            f"Please keep it to {spec.talk.max_chars} characters. Nothing "
+            "you wrote was lost: shorten it a little and try again."
+        )
     return text
 
 
-def choose_topic(state: CheckinState, spec: CheckinSpec, talk: str,
-                 topic: str | None) -> CheckinState:
+def choose_topic(
+    state: CheckinState, spec: CheckinSpec, talk: str, topic: str | None
+) -> CheckinState:
     """``talk``: "now" (the dialogue, straight away), "later" (kept as a topic for the
     dialogue), or "not_this_week" (nothing is kept)."""
     _need(state, "talk")
@@ -310,8 +321,7 @@ def set_next(state: CheckinState, day: dt.date | None, now: float) -> CheckinSta
             raise CheckinError("Please pick a day after today.")
         if day > today + dt.timedelta(days=366):
             raise CheckinError("Please pick a day within the next year.")
-    return replace(state, step="done", next_day=day.isoformat() if day else None,
-                   finished_at=now)
+    return replace(state, step="done", next_day=day.isoformat() if day else None, finished_at=now)
 
 
 # -- answers ------------------------------------------------------------------------------
@@ -325,8 +335,11 @@ def rate_item(key: str) -> str:
 
 
 def validate_answer(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not (
-            ANSWER_MIN <= value <= ANSWER_MAX):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not (ANSWER_MIN <= value <= ANSWER_MAX)
+    ):
         raise CheckinError("Please pick one of the five answers.")
     return value
 
@@ -334,8 +347,10 @@ def validate_answer(value: object) -> int:
 def clean_words(raw: str | None, limit: int) -> str:
     text = (raw or "").replace("\r\n", "\n").strip()
     if len(text) > limit:
-        raise CheckinError(f"That's {len(text):,} characters: please keep it to {limit:,}. "
-                           "Nothing you wrote was lost: shorten it a little and save again.")
+        raise CheckinError(
+            f"That's {len(text):,} characters: please keep it to {limit:,}. "
+            "Nothing you wrote was lost: shorten it a little and save again."
+        )
     return text
 
 
@@ -362,16 +377,18 @@ class ItemRow:
     gap_word: str | None
 
 
-def item_rows(spec: CheckinSpec, a: Mapping[str, int | None],
-              b: Mapping[str, int | None]) -> list[ItemRow]:
+def item_rows(
+    spec: CheckinSpec, a: Mapping[str, int | None], b: Mapping[str, int | None]
+) -> list[ItemRow]:
     """Both partners' answers per item; a gentle word where they are ``differ_min_gap``
     or more apart. An item one of them left out never counts as a difference."""
     rows = []
     for it in spec.items:
         va, vb = a.get(it.key), b.get(it.key)
         differ = va is not None and vb is not None and abs(va - vb) >= spec.differ_min_gap
-        rows.append(ItemRow(it.key, it.text, it.short, va, vb, differ,
-                            it.gap_word if differ else None))
+        rows.append(
+            ItemRow(it.key, it.text, it.short, va, vb, differ, it.gap_word if differ else None)
+        )
     return rows
 
 

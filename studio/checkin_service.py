@@ -25,8 +25,10 @@ EXERCISE_ID = "weekly_checkin"
 
 class Stale(ck.CheckinError):
     def __init__(self) -> None:
-        super().__init__("This screen was a step behind (perhaps it was open in another tab), "
-                         "so nothing was changed. Here is where things stand now.")
+        super().__init__(
+            "This screen was a step behind (perhaps it was open in another tab), "
+            "so nothing was changed. Here is where things stand now."
+        )
 
 
 @dataclass(frozen=True)
@@ -51,26 +53,36 @@ def _checkin(row: Any) -> Checkin:
         data = json.loads(raw) if isinstance(raw, str) else raw
     except ValueError:
         data = {}
-    return Checkin(int(row["id"]), ck.CheckinState.from_dict(data or {}),
-                   float(row["started_at"]))
+    return Checkin(int(row["id"]), ck.CheckinState.from_dict(data or {}), float(row["started_at"]))
 
 
 def all_checkins(store: Store, couple_id: int) -> list[Checkin]:
     """Every check-in of the couple, newest first."""
     with store.read() as conn:
-        rows = conn.execute(
-            select(checkins).where(checkins.c.couple_id == couple_id)
-            .order_by(checkins.c.id.desc())
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                select(checkins)
+                .where(checkins.c.couple_id == couple_id)
+                .order_by(checkins.c.id.desc())
+            )
+            .mappings()
+            .all()
+        )
     return [_checkin(r) for r in rows]
 
 
 def latest(store: Store, couple_id: int) -> Checkin | None:
     with store.read() as conn:
-        row = conn.execute(
-            select(checkins).where(checkins.c.couple_id == couple_id)
-            .order_by(checkins.c.id.desc()).limit(1)
-        ).mappings().first()
+        row = (
+            conn.execute(
+                select(checkins)
+                .where(checkins.c.couple_id == couple_id)
+                .order_by(checkins.c.id.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
     return _checkin(row) if row is not None else None
 
 
@@ -84,17 +96,29 @@ def start(store: Store, couple_id: int, now: float | None = None) -> Checkin:
     """A new check-in, or the one already in progress (a second tab can't start two)."""
     now = time.time() if now is None else now
     with store.write() as conn:
-        row = conn.execute(
-            select(checkins).where(checkins.c.couple_id == couple_id)
-            .order_by(checkins.c.id.desc()).limit(1).with_for_update()
-        ).mappings().first()
+        row = (
+            conn.execute(
+                select(checkins)
+                .where(checkins.c.couple_id == couple_id)
+                .order_by(checkins.c.id.desc())
+                .limit(1)
+                .with_for_update()
+            )
+            .mappings()
+            .first()
+        )
         if row is not None and _checkin(row).state.step != "done":
             return _checkin(row)
         state = ck.CheckinState()
-        made = conn.execute(insert(checkins).values(
-            couple_id=couple_id, exercise_id=EXERCISE_ID,
-            state=json.dumps(state.to_dict(), separators=(",", ":")),
-            started_at=now, updated_at=now)).inserted_primary_key
+        made = conn.execute(
+            insert(checkins).values(
+                couple_id=couple_id,
+                exercise_id=EXERCISE_ID,
+                state=json.dumps(state.to_dict(), separators=(",", ":")),
+                started_at=now,
+                updated_at=now,
+            )
+        ).inserted_primary_key
         assert made is not None
         new_id = made[0]
     return Checkin(int(new_id), state, now)
@@ -102,56 +126,98 @@ def start(store: Store, couple_id: int, now: float | None = None) -> Checkin:
 
 def reload(store: Store, couple_id: int, checkin_id: int) -> Checkin:
     with store.read() as conn:
-        row = conn.execute(select(checkins).where(
-            checkins.c.id == checkin_id, checkins.c.couple_id == couple_id)).mappings().first()
+        row = (
+            conn.execute(
+                select(checkins).where(
+                    checkins.c.id == checkin_id, checkins.c.couple_id == couple_id
+                )
+            )
+            .mappings()
+            .first()
+        )
     if row is None:
         raise ck.CheckinError("We couldn't find that check-in any more.")
     return _checkin(row)
 
 
 def _locked(conn: Connection, checkin_id: int) -> Checkin:
-    row = conn.execute(
-        select(checkins).where(checkins.c.id == checkin_id).with_for_update()
-    ).mappings().first()
+    row = (
+        conn.execute(select(checkins).where(checkins.c.id == checkin_id).with_for_update())
+        .mappings()
+        .first()
+    )
     if row is None:
         raise ck.CheckinError("We couldn't find that check-in any more.")
     return _checkin(row)
 
 
-def _move(store: Store, item: Checkin, step: Callable[[ck.CheckinState], ck.CheckinState],
-          expect: int | None) -> Checkin:
+def _move(
+    store: Store,
+    item: Checkin,
+    step: Callable[[ck.CheckinState], ck.CheckinState],
+    expect: int | None,
+) -> Checkin:
     with store.write() as conn:
         now = _locked(conn, item.id)
         if expect is not None and now.version != expect:
             raise Stale()
         new = step(now.state)
-        new = replace(new, version=now.version + 1,
-                      flow=replace(new.flow, version=new.flow.version + 1))
-        conn.execute(update(checkins).where(checkins.c.id == item.id).values(
-            state=json.dumps(new.to_dict(), separators=(",", ":")), updated_at=time.time()))
+        new = replace(
+            new, version=now.version + 1, flow=replace(new.flow, version=new.flow.version + 1)
+        )
+        conn.execute(
+            update(checkins)
+            .where(checkins.c.id == item.id)
+            .values(state=json.dumps(new.to_dict(), separators=(",", ":")), updated_at=time.time())
+        )
     return Checkin(item.id, new, now.started_at)
 
 
-def _write(conn: Connection, checkin_id: int, partner: str, item: str, value: Any, *,
-           skipped: bool = False, clear: bool = False) -> None:
-    where = (checkin_answers.c.checkin_id == checkin_id, checkin_answers.c.partner == partner,
-             checkin_answers.c.item == item)
+def _write(
+    conn: Connection,
+    checkin_id: int,
+    partner: str,
+    item: str,
+    value: Any,
+    *,
+    skipped: bool = False,
+    clear: bool = False,
+) -> None:
+    where = (
+        checkin_answers.c.checkin_id == checkin_id,
+        checkin_answers.c.partner == partner,
+        checkin_answers.c.item == item,
+    )
     if clear:
         conn.execute(delete(checkin_answers).where(*where))
         return
     payload = None if skipped else json.dumps(value, ensure_ascii=False)
     stamp = time.time()
-    if not conn.execute(update(checkin_answers).where(*where).values(
-            value=payload, skipped=skipped, updated_at=stamp)).rowcount:
-        conn.execute(insert(checkin_answers).values(
-            checkin_id=checkin_id, partner=partner, item=item, value=payload,
-            skipped=skipped, updated_at=stamp))
+    if not conn.execute(
+        update(checkin_answers)
+        .where(*where)
+        .values(value=payload, skipped=skipped, updated_at=stamp)
+    ).rowcount:
+        conn.execute(
+            insert(checkin_answers).values(
+                checkin_id=checkin_id,
+                partner=partner,
+                item=item,
+                value=payload,
+                skipped=skipped,
+                updated_at=stamp,
+            )
+        )
 
 
-def _stored(conn: Connection, checkin_id: int, partner: str,
-            private: bool) -> dict[str, tuple[Any, bool]]:
-    rows = conn.execute(select(checkin_answers).where(
-        checkin_answers.c.checkin_id == checkin_id, checkin_answers.c.partner == partner)).all()
+def _stored(
+    conn: Connection, checkin_id: int, partner: str, private: bool
+) -> dict[str, tuple[Any, bool]]:
+    rows = conn.execute(
+        select(checkin_answers).where(
+            checkin_answers.c.checkin_id == checkin_id, checkin_answers.c.partner == partner
+        )
+    ).all()
     out: dict[str, tuple[Any, bool]] = {}
     for r in rows:
         if r.item.startswith("rate:") != private:
@@ -163,13 +229,17 @@ def _stored(conn: Connection, checkin_id: int, partner: str,
 # -- words said together: appreciations, what each will do differently ----------------------
 
 
-def save_words(store: Store, spec: ck.CheckinSpec, item: Checkin, partner: str, what: str,
-               raw: str | None) -> str:
+def save_words(
+    store: Store, spec: ck.CheckinSpec, item: Checkin, partner: str, what: str, raw: str | None
+) -> str:
     """An appreciation (on its step) or a repair promise (on the repair step)."""
     if partner not in ("a", "b") or what not in (ck.APPRECIATION, ck.REPAIR):
         raise ck.CheckinError("That answer doesn't belong here.")
-    step, limit = (("appreciate", spec.appreciate.max_chars) if what == ck.APPRECIATION
-                   else ("repair", spec.repair.max_chars))
+    step, limit = (
+        ("appreciate", spec.appreciate.max_chars)
+        if what == ck.APPRECIATION
+        else ("repair", spec.repair.max_chars)
+    )
     text = ck.clean_words(raw, limit)
     with store.write() as conn:
         if _locked(conn, item.id).state.step != step:
@@ -192,8 +262,9 @@ def shared_words(store: Store, item: Checkin) -> dict[str, dict[str, str]]:
 # -- private ratings ---------------------------------------------------------------------------
 
 
-def save_rating(store: Store, spec: ck.CheckinSpec, item: Checkin, partner: str, key: str,
-                value: int | None) -> None:
+def save_rating(
+    store: Store, spec: ck.CheckinSpec, item: Checkin, partner: str, key: str, value: int | None
+) -> None:
     """One private answer (0..4); ``None`` is "I'd rather not say"."""
     if spec.item(key) is None:
         raise ck.CheckinError("That question isn't part of this check-in.")
@@ -224,8 +295,9 @@ def together(store: Store, spec: ck.CheckinSpec, item: Checkin) -> list[ck.ItemR
 
 def _couple_of(store: Store, item: Checkin) -> int:
     with store.read() as conn:
-        return int(conn.execute(select(checkins.c.couple_id)
-                                .where(checkins.c.id == item.id)).scalar_one())
+        return int(
+            conn.execute(select(checkins.c.couple_id).where(checkins.c.id == item.id)).scalar_one()
+        )
 
 
 # -- moves ---------------------------------------------------------------------------------------
@@ -239,8 +311,7 @@ def seal(store: Store, item: Checkin, partner: str, expect: int | None = None) -
     return _move(store, item, lambda s: ck.seal(s, partner), expect)
 
 
-def ask_to_unseal(store: Store, item: Checkin, partner: str,
-                  expect: int | None = None) -> Checkin:
+def ask_to_unseal(store: Store, item: Checkin, partner: str, expect: int | None = None) -> Checkin:
     return _move(store, item, lambda s: ck.ask_to_unseal(s, partner), expect)
 
 
@@ -248,13 +319,13 @@ def cancel_unseal(store: Store, item: Checkin, expect: int | None = None) -> Che
     return _move(store, item, ck.cancel_unseal, expect)
 
 
-def agree_unseal(store: Store, item: Checkin, agreeing: str,
-                 expect: int | None = None) -> Checkin:
+def agree_unseal(store: Store, item: Checkin, agreeing: str, expect: int | None = None) -> Checkin:
     return _move(store, item, lambda s: ck.agree_unseal(s, agreeing), expect)
 
 
-def ready(store: Store, item: Checkin, partner: str, now: float | None = None,
-          expect: int | None = None) -> Checkin:
+def ready(
+    store: Store, item: Checkin, partner: str, now: float | None = None, expect: int | None = None
+) -> Checkin:
     now = time.time() if now is None else now
     return _move(store, item, lambda s: ck.ready(s, partner, now), expect)
 
@@ -263,10 +334,17 @@ def after_ratings(store: Store, item: Checkin, expect: int | None = None) -> Che
     return _move(store, item, ck.after_ratings, expect)
 
 
-def choose_topic(store: Store, spec: ck.CheckinSpec, couple: Couple, item: Checkin, talk: str,
-                 topic: str | None, expect: int | None = None,
-                 now: float | None = None) -> Checkin:
-    """"Now" opens a dialogue on the topic (at "Is now a good time?"); "later" keeps it for
+def choose_topic(
+    store: Store,
+    spec: ck.CheckinSpec,
+    couple: Couple,
+    item: Checkin,
+    talk: str,
+    topic: str | None,
+    expect: int | None = None,
+    now: float | None = None,
+) -> Checkin:
+    """ "Now" opens a dialogue on the topic (at "Is now a good time?"); "later" keeps it for
     the dialogue's topic picker; "not this week" keeps nothing. A dialogue already under
     way is never replaced: the topic is kept for later instead (``InProgress`` from the
     dialogue service is turned into that)."""
@@ -293,13 +371,19 @@ def switch_repair(store: Store, item: Checkin, expect: int | None = None) -> Che
     return _move(store, item, ck.switch_repair, expect)
 
 
-def end_repair(store: Store, item: Checkin, *, skipped: bool = False,
-               expect: int | None = None) -> Checkin:
+def end_repair(
+    store: Store, item: Checkin, *, skipped: bool = False, expect: int | None = None
+) -> Checkin:
     return _move(store, item, lambda s: ck.end_repair(s, skipped=skipped), expect)
 
 
-def set_next(store: Store, item: Checkin, day: dt.date | None, now: float | None = None,
-             expect: int | None = None) -> Checkin:
+def set_next(
+    store: Store,
+    item: Checkin,
+    day: dt.date | None,
+    now: float | None = None,
+    expect: int | None = None,
+) -> Checkin:
     now = time.time() if now is None else now
     return _move(store, item, lambda s: ck.set_next(s, day, now), expect)
 
@@ -348,7 +432,10 @@ def calendar_file(spec: ck.CheckinSpec, day: dt.date, now: float) -> bytes:
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
     event.add("dtstamp", dt.datetime.fromtimestamp(now, tz=dt.UTC))
-    event.add("uid", hashlib.sha256(f"{day.isoformat()}-{now}".encode()).hexdigest()[:24]
-              + "@side-by-side.local")
+    event.add(
+        "uid",
+        hashlib.sha256(f"{day.isoformat()}-{now}".encode()).hexdigest()[:24]
+        + "@side-by-side.local",
+    )
     cal.add_component(event)
     return cal.to_ical()

@@ -84,8 +84,9 @@ def _clean(text: str) -> str:
 
 def _visible(text: str) -> bool:
     """True when something would show on screen (not only joiners, marks or spaces)."""
-    return any(unicodedata.category(ch)[0] in "LNPS" or unicodedata.category(ch) == "Co"
-               for ch in text)
+    return any(
+        unicodedata.category(ch)[0] in "LNPS" or unicodedata.category(ch) == "Co" for ch in text
+    )
 
 
 def clean_name(raw: str | None, partner: str) -> str:

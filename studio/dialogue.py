@@ -854,12 +854,20 @@ def advance(
     )
 
 
-def _arrange(state: DialogueState, now: float, history: tuple[tuple[str, str], ...],
-             variant: Any, first_sender: Any, topic: Any, source: Any) -> DialogueState:
+def _arrange(
+    state: DialogueState,
+    now: float,
+    history: tuple[tuple[str, str], ...],
+    variant: Any,
+    first_sender: Any,
+    topic: Any,
+    source: Any,
+) -> DialogueState:
     if not can_arrange(state):
         raise InvalidMove(
             "Who shares first and the kind of talk can only change before you begin.",
-            "arrange", state.phase,
+            "arrange",
+            state.phase,
         )
     new_variant = state.variant if variant is None else variant
     if new_variant not in VARIANTS:
@@ -876,7 +884,9 @@ def _arrange(state: DialogueState, now: float, history: tuple[tuple[str, str], .
         except InvalidMove:
             raise InvalidMove(
                 "This kind of talk needs a topic. Start it from “Talk and listen” with a "
-                "few words about what you'd like to talk about.", "arrange", state.phase,
+                "few words about what you'd like to talk about.",
+                "arrange",
+                state.phase,
             ) from None
     else:
         new_topic = _clean_topic(topic, new_variant)
@@ -975,8 +985,13 @@ def turns(state: DialogueState, now: float) -> Turns:
         current, following = None, _other(state.sender)
     else:
         current, following = state.sender, _other(state.sender)
-    return Turns(had={"a": had["a"], "b": had["b"]}, now=current, next=following,
-                 turn_seconds=equal_time(state, now), shared_seconds=shared_time(state, now))
+    return Turns(
+        had={"a": had["a"], "b": had["b"]},
+        now=current,
+        next=following,
+        turn_seconds=equal_time(state, now),
+        shared_seconds=shared_time(state, now),
+    )
 
 
 def duration_words(seconds: float) -> str:
@@ -1010,8 +1025,9 @@ def turn_sentences(state: DialogueState, now: float, names: dict[str, str]) -> l
         elif t.next is not None and t.next != p:
             out.append(f"{names[p]} has shared so far; {names[t.next]}'s turn comes next.")
         else:
-            out.append(f"{names[p]} had a turn sharing. "
-                       f"{names[_other(p)]}'s turn can come another time.")
+            out.append(
+                f"{names[p]} had a turn sharing. {names[_other(p)]}'s turn can come another time."
+            )
     elif t.now is not None:
         out.append(f"{names[t.now]} is sharing now; {names[_other(t.now)]}'s turn comes next.")
     else:
@@ -1026,8 +1042,10 @@ def turn_sentences(state: DialogueState, now: float, names: dict[str, str]) -> l
         elif t.had[p] == 1:
             out.append(f"{names[p]} spoke for {spoke}; the whole turn took {whole}.")
         else:
-            out.append(f"{names[p]} spoke for {spoke} over {t.had[p]} turns; all of them "
-                       f"together took {whole}.")
+            out.append(
+                f"{names[p]} spoke for {spoke} over {t.had[p]} turns; all of them "
+                f"together took {whole}."
+            )
     return out
 
 

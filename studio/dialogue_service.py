@@ -131,8 +131,12 @@ def find_spec(catalog: Any) -> DialogueSpec | None:
 def _running(row: Mapping[str, Any]) -> Running:
     state = DialogueState.from_dict(row["state"])
     extra = row.get("extra")
-    return Running(id=int(row["id"]), couple_id=int(row["couple_id"]), state=state,
-                   extra=dict(extra) if isinstance(extra, dict) else {})
+    return Running(
+        id=int(row["id"]),
+        couple_id=int(row["couple_id"]),
+        state=state,
+        extra=dict(extra) if isinstance(extra, dict) else {},
+    )
 
 
 def latest(store: Store, couple: Couple) -> Running | None:
@@ -245,8 +249,11 @@ def start(
         picked = source
     try:
         state = machine.advance(
-            machine.new_dialogue(variant, now, first_sender), "start", now,
-            topic=text, source=picked,
+            machine.new_dialogue(variant, now, first_sender),
+            "start",
+            now,
+            topic=text,
+            source=picked,
         )
     except InvalidMove as exc:
         raise DialogueInputError(str(exc)) from None
@@ -260,9 +267,7 @@ def start(
     return _mark_used(store, Running(dialogue_id, couple.id, state, extra), used)
 
 
-def start_on_topic(
-    store: Store, couple: Couple, topic: str, now: float | None = None
-) -> Running:
+def start_on_topic(store: Store, couple: Couple, topic: str, now: float | None = None) -> Running:
     """Open a talk on ``topic`` (e.g. a conversation starter from the safety map's
     reveal) at "Is now a good time?", and return it.
 
@@ -285,8 +290,15 @@ def start_on_topic(
         if run.state.round != 1 or run.state.phase not in ("appointment", "postponed"):
             raise InProgress(run)
         return _retopic(store, run, text, now)
-    return start(store, couple, variant="standard", first_sender="a", now=now, topic=text,
-                 source="safety_map")
+    return start(
+        store,
+        couple,
+        variant="standard",
+        first_sender="a",
+        now=now,
+        topic=text,
+        source="safety_map",
+    )
 
 
 def _retopic(store: Store, run: Running, topic: str, now: float) -> Running:
@@ -295,8 +307,9 @@ def _retopic(store: Store, run: Running, topic: str, now: float) -> Running:
         state = machine.advance(state, "come_back", now)
     variant = "standard" if state.variant == "appreciation" else state.variant
     try:
-        state = machine.advance(state, "arrange", now, variant=variant, topic=topic,
-                                source="safety_map")
+        state = machine.advance(
+            state, "arrange", now, variant=variant, topic=topic, source="safety_map"
+        )
     except InvalidMove as exc:
         raise DialogueInputError(str(exc)) from None
     _save_if(store, run, state)
@@ -330,12 +343,12 @@ def arrange(
     run = _by_id(store, couple.id, dialogue_id)
     if expect_step is not None and run.step_no != expect_step:
         raise Stale("This screen was a step behind.")
-    if (variant in (None, run.state.variant)
-            and first_sender in (None, run.state.sender)):
+    if variant in (None, run.state.variant) and first_sender in (None, run.state.sender):
         return run
     try:
-        state = machine.advance(run.state, "arrange", now, variant=variant,
-                                first_sender=first_sender)
+        state = machine.advance(
+            run.state, "arrange", now, variant=variant, first_sender=first_sender
+        )
     except InvalidMove as exc:
         raise DialogueInputError(str(exc)) from None
     store.save_dialogue(run.id, state=state.to_dict())
@@ -595,7 +608,7 @@ def seal_rating(
 
 
 def skip_rating(store: Store, run: Running, partner: str) -> Running:
-    """"I'd rather not say": sealed, with nothing in it."""
+    """ "I'd rather not say": sealed, with nothing in it."""
     run = _check_turn(store, run, partner)
     return _seal(store, run, partner, {"heard": None, "safe": None, "word": None})
 
@@ -623,8 +636,9 @@ def care(spec: DialogueSpec, view: AfterView) -> dict[str, tuple[str, ...]]:
     return machine.needs_care(spec, view.ratings)
 
 
-def another_turn(store: Store, couple: Couple, run: Running, partner: str,
-                 now: float | None = None) -> Running:
+def another_turn(
+    store: Store, couple: Couple, run: Running, partner: str, now: float | None = None
+) -> Running:
     """After the ratings: another turn for ``partner`` as the one who shares, on the same
     topic and kind of talk. The finished dialogue is left behind; the new one waits at
     "Is now a good time?" (so the other can still say "not now")."""
@@ -634,14 +648,23 @@ def another_turn(store: Store, couple: Couple, run: Running, partner: str,
     if run.couple_id != couple.id:
         raise Stale("That dialogue is no longer here.")
     run = _fresh(store, run)
-    if (run.state.phase != "done" or run.state.abandoned or not run.after.get("revealed")
-            or run.after.get("finished")):
+    if (
+        run.state.phase != "done"
+        or run.state.abandoned
+        or not run.after.get("revealed")
+        or run.after.get("finished")
+    ):
         raise Stale("This dialogue has already moved on.")
     finish(store, run)
     state = run.state
     try:
-        new = machine.advance(machine.new_dialogue(state.variant, now, partner), "start", now,
-                              topic=state.topic, source=state.topic_source)
+        new = machine.advance(
+            machine.new_dialogue(state.variant, now, partner),
+            "start",
+            now,
+            topic=state.topic,
+            source=state.topic_source,
+        )
     except InvalidMove as exc:  # pragma: no cover - the old dialogue's topic was valid
         raise DialogueInputError(str(exc)) from None
     extra: dict[str, Any] = {

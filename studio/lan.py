@@ -32,13 +32,16 @@ def lan_addresses() -> list[str]:
     """This computer's addresses on its local networks (may be empty)."""
     found: list[str] = []
     with contextlib.suppress(OSError):
-        found += [str(i[4][0]) for i in socket.getaddrinfo(socket.gethostname(), None,
-                                                      socket.AF_INET)]
+        found += [
+            str(i[4][0]) for i in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        ]
     tool = shutil.which("hostname")
     if tool:
         with contextlib.suppress(OSError, subprocess.SubprocessError):
-            found += subprocess.run([tool, "-I"], capture_output=True, text=True,  # noqa: S603 - a fixed argument list
-                                    timeout=3, check=False).stdout.split()
+            done = subprocess.run(  # noqa: S603 - a fixed argument list
+                [tool, "-I"], capture_output=True, text=True, timeout=3, check=False
+            )
+            found += done.stdout.split()
     return reachable(found)
 
 

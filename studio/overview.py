@@ -22,7 +22,8 @@ def safety_map_status(store: Store, couple: Couple) -> str:
     if run.phase == "reveal":
         when = _day(run.state.revealed_at or run.started_at)
         return f"You last looked at it together on {when}." + (
-            f" {done} rounds so far." if done > 1 else "")
+            f" {done} rounds so far." if done > 1 else ""
+        )
     sealed = sum(1 for p in "ab" if run.state.sealed[p])
     if run.phase == "confirm":
         return "Both of you have sealed your answers: ready to look together."
@@ -55,4 +56,5 @@ def checkin_status(store: Store, couple: Couple, now: float) -> str:
         return "In progress: you can pick up where you left off."
     day = checkin_service.next_day(store, couple.id)
     return checkin_service.next_words(day, now) or (
-        f"Your last check-in was on {_day(last.started_at)}.")
+        f"Your last check-in was on {_day(last.started_at)}."
+    )

@@ -66,12 +66,14 @@ def _b64(raw: bytes) -> str:
 
 
 def _derive(pin: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
-    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen,
-                          maxmem=_MAXMEM)
+    return hashlib.scrypt(
+        pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen, maxmem=_MAXMEM
+    )
 
 
-def hash_pin(pin: str, *, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R,
-             p: int = SCRYPT_P) -> str:
+def hash_pin(
+    pin: str, *, salt: bytes | None = None, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P
+) -> str:
     """``scrypt$n$r$p$salt$key`` (salt and key in base64). A fresh random salt unless
     one is given (tests), so the same PIN never hashes to the same string twice."""
     salt = os.urandom(SALT_BYTES) if salt is None else salt
@@ -91,8 +93,16 @@ def verify(pin: str | None, stored: str | None) -> bool:
         key = base64.b64decode(key_s, validate=True)
     except (ValueError, TypeError):
         return False
-    if scheme != _SCHEME or not key or not salt or n < 2 or n & (n - 1) or n > 2**20 \
-            or not 1 <= r <= 32 or not 1 <= p <= 16:
+    if (
+        scheme != _SCHEME
+        or not key
+        or not salt
+        or n < 2
+        or n & (n - 1)
+        or n > 2**20
+        or not 1 <= r <= 32
+        or not 1 <= p <= 16
+    ):
         return False
     try:
         got = _derive(pin, salt, n, r, p, len(key))
@@ -162,7 +172,7 @@ def check(stored: str, att: Attempts, pin: str | None, now: float) -> tuple[Chec
 
 
 def wait_words(seconds: float) -> str:
-    """"about a minute", "40 seconds", "a few seconds" — for the pause message."""
+    """ "about a minute", "40 seconds", "a few seconds" — for the pause message."""
     s = int(seconds + 0.999)
     if s >= 50:
         return "about a minute"

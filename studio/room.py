@@ -159,8 +159,9 @@ def phase_done(script: RoomScript, key: str, progress: CoupleProgress) -> bool:
     if view == "reveal":
         return progress.revealed
     if view == "dialogue":
-        nth = sum(1 for p in script.phases[: phase_index(script, key) + 1]
-                  if p.couple_view == "dialogue")
+        nth = sum(
+            1 for p in script.phases[: phase_index(script, key) + 1] if p.couple_view == "dialogue"
+        )
         return progress.rounds >= nth
     return False
 
@@ -313,10 +314,10 @@ class GuessPolicy:
     couple. A couple already in the room is always let back in (a reload).
     """
 
-    couple: AttemptPolicy = AttemptPolicy(max_attempts=5, window_seconds=60.0,
-                                          lockout_seconds=60.0)
-    network: AttemptPolicy = AttemptPolicy(max_attempts=10, window_seconds=60.0,
-                                           lockout_seconds=60.0)
+    couple: AttemptPolicy = AttemptPolicy(max_attempts=5, window_seconds=60.0, lockout_seconds=60.0)
+    network: AttemptPolicy = AttemptPolicy(
+        max_attempts=10, window_seconds=60.0, lockout_seconds=60.0
+    )
     server_budget: int = 60
     server_window: float = 60.0
 
@@ -362,8 +363,11 @@ def check_join(
     frees_at = recent[len(recent) - policy.server_budget] + window
     if network_failures is None:
         return Verdict(False, max(1.0, frees_at - now))
-    own = [t for t in (*couple_failures, *network_failures)
-           if math.isfinite(t) and now - window < t <= now]
+    own = [
+        t
+        for t in (*couple_failures, *network_failures)
+        if math.isfinite(t) and now - window < t <= now
+    ]
     if own:
         return Verdict(False, max(1.0, min(max(own) + window, frees_at) - now))
     return worst

@@ -286,8 +286,12 @@ def create_room(
     for _ in range(20):  # 148 million codes: a clash is rare, two in a row rarer still
         secret = core.new_secret()
         room_id = store.create_room(
-            code=core.new_join_code(), secret_hash=secret_hash(secret), script_id=script.id,
-            phase=script.phases[0].key, min_group=group, now=now,
+            code=core.new_join_code(),
+            secret_hash=secret_hash(secret),
+            script_id=script.id,
+            phase=script.phases[0].key,
+            min_group=group,
+            now=now,
         )
         if room_id is not None:
             state = _state(store.room(room_id))
@@ -332,8 +336,10 @@ def move_phase(
         target = core.next_phase(script, key) if step > 0 else core.previous_phase(script, key)
     except KeyError:  # the script changed under a running room: start again at its top
         target = script.phases[0].key
-    if target is not None and target != state.phase and not store.set_room_phase(
-        state.id, target, now
+    if (
+        target is not None
+        and target != state.phase
+        and not store.set_room_phase(state.id, target, now)
     ):
         raise RoomClosed()
     store.set_room_show_results(state.id, False, now)  # a new part: its script
@@ -423,7 +429,7 @@ def showing_results(store: Store, room_id: int) -> bool:
 def show_results(
     store: Store, secret: str | None, scale_keys: Iterable[str], now: float | None = None
 ) -> Release:
-    """"Show results": release new figures when the rules allow, and put the results
+    """ "Show results": release new figures when the rules allow, and put the results
     part on every screen of the room (it says so when there is nothing to show yet)."""
     release = release_results(store, secret, scale_keys, now)
     hide_results(store, secret, on=True)
@@ -491,7 +497,9 @@ def release_results(
         core.figure_waiting(needs_now, last_needs, group) if shown_needs != needs_now else 0
     )
     changed = results is not None and (
-        last is None or results.scales != last.scales or results.needs != last.needs
+        last is None
+        or results.scales != last.scales
+        or results.needs != last.needs
         or results.needs_couples != last.needs_couples
     )
     if changed:
@@ -502,16 +510,22 @@ def release_results(
     else:
         # The figures on screen: how many more couples before the first of them may change.
         shown = results if results is not None else last
-        on_screen = [
-            core.figure_waiting(counted.get(x.key, 0), x.couples, group) for x in shown.scales
-        ] if shown is not None else []
+        on_screen = (
+            [core.figure_waiting(counted.get(x.key, 0), x.couples, group) for x in shown.scales]
+            if shown is not None
+            else []
+        )
         if shown is not None and shown.needs:
             on_screen.append(core.figure_waiting(needs_now, shown.needs_couples, group))
         needed = min((v for v in on_screen if v > 0), default=group)
     return Release(
-        results if changed else last, changed, len(shares), group,
+        results if changed else last,
+        changed,
+        len(shares),
+        group,
         0 if changed and not waiting and not needs_waiting else needed,
-        waiting, needs_waiting,
+        waiting,
+        needs_waiting,
     )
 
 
@@ -651,27 +665,34 @@ def clean_place(couple: Couple, raw: object) -> str:
     """The couple's table number or nickname, or a RoomError saying kindly what's wrong."""
     place = " ".join(str(raw or "").split())
     if not place:
-        raise RoomError("Type your table number or a nickname, so the facilitator can "
-                        "find you.")
+        raise RoomError("Type your table number or a nickname, so the facilitator can find you.")
     if len(place) > PLACE_MAX:
-        raise RoomError(f"Keep it short, please: up to {PLACE_MAX} characters, like "
-                        "“Table 4” or “by the window”.")
+        raise RoomError(
+            f"Keep it short, please: up to {PLACE_MAX} characters, like "
+            "“Table 4” or “by the window”."
+        )
     words = {w.casefold() for w in re.findall(r"\w+", place)}
-    names = {w.casefold() for n in (couple.name_a, couple.name_b)
-             for w in re.findall(r"\w+", n or "") if len(w) > 1}
+    names = {
+        w.casefold()
+        for n in (couple.name_a, couple.name_b)
+        for w in re.findall(r"\w+", n or "")
+        if len(w) > 1
+    }
     if words & names:
-        raise RoomError("Please use a table number or a nickname rather than your names: "
-                        "the facilitator's screen may be seen by others.")
+        raise RoomError(
+            "Please use a table number or a nickname rather than your names: "
+            "the facilitator's screen may be seen by others."
+        )
     return place
 
 
-def ask_for_help(store: Store, couple: Couple, raw_place: object,
-                 now: float | None = None) -> str:
+def ask_for_help(store: Store, couple: Couple, raw_place: object, now: float | None = None) -> str:
     """Raise the couple's private flag for a facilitator; returns the place as kept."""
     place = clean_place(couple, raw_place)
     m = current_room(store, couple)
-    if m is None or not store.ask_for_help(m.room.id, couple.id, place,
-                                           time.time() if now is None else now):
+    if m is None or not store.ask_for_help(
+        m.room.id, couple.id, place, time.time() if now is None else now
+    ):
         raise NotInRoom()
     _MARKS.forget((store.url, m.room.id))
     return place
@@ -688,12 +709,11 @@ def cancel_help(store: Store, couple: Couple) -> None:
 def help_calls(store: Store, secret: str | None) -> list[HelpCall]:
     """The room's open calls for the facilitator, oldest first (the facilitator only)."""
     state = require_facilitator(store, secret)
-    return [HelpCall(r["couple_id"], r["place"], r["asked_at"])
-            for r in store.help_calls(state.id)]
+    return [HelpCall(r["couple_id"], r["place"], r["asked_at"]) for r in store.help_calls(state.id)]
 
 
 def answer_help(store: Store, secret: str | None, ref: int) -> None:
-    """"On my way": the call is cleared (on the couple's screen too)."""
+    """ "On my way": the call is cleared (on the couple's screen too)."""
     state = require_facilitator(store, secret, open_only=False)
     store.clear_help(state.id, int(ref))
     _MARKS.forget((store.url, state.id))
@@ -848,9 +868,7 @@ def results_rows(results: RoomResults, labels: Mapping[str, str]) -> list[dict[s
     return rows
 
 
-def top_needs(
-    results: RoomResults, labels: Mapping[str, str], n: int = 5
-) -> list[tuple[str, int]]:
+def top_needs(results: RoomResults, labels: Mapping[str, str], n: int = 5) -> list[tuple[str, int]]:
     return [(labels.get(x.key, x.key.replace("_", " ")), x.people) for x in results.needs[:n]]
 
 
@@ -863,36 +881,48 @@ def results_figure(
     traces = []
     for i, (band, colour) in enumerate(zip(_BAND_NAMES, _BAND_COLOURS, strict=True)):
         values = [100.0 * s.gap_bins[i] / s.couples if s.couples else 0.0 for s in scales]
-        traces.append({
-            "type": "bar",
-            "y": names,
-            "x": values,
-            "name": band,
-            "orientation": "h",
-            "marker": {"color": colour},
-            "text": [f"{round(v)}%" if v >= 8 else "" for v in values],
-            "textposition": "inside",
-            "insidetextanchor": "middle",
-            "hovertemplate": "%{y}: %{x:.0f}% " + band.split(" (")[0].lower() + "<extra></extra>",
-        })
+        traces.append(
+            {
+                "type": "bar",
+                "y": names,
+                "x": values,
+                "name": band,
+                "orientation": "h",
+                "marker": {"color": colour},
+                "text": [f"{round(v)}%" if v >= 8 else "" for v in values],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "hovertemplate": "%{y}: %{x:.0f}% "
+                + band.split(" (")[0].lower()
+                + "<extra></extra>",
+            }
+        )
     # One constructor call: much faster than add_trace/update_layout; the same chart.
-    return go.Figure(data=traces, layout={
-        "barmode": "stack",
-        # Room for every bar, the legend on top and the ticks below, at any font size.
-        "height": round(font_size * (2.1 * len(scales) + 5)),
-        "margin": {"l": 10, "r": 10, "t": round(font_size * 2.4), "b": round(font_size * 1.8)},
-        "bargap": 0.18,
-        "font": {"size": font_size, "color": "#000000"},
-        # A one-line key as the title: Plotly wraps a horizontal legend to the width of
-        # the bars alone, which takes three lines beside long scale names.
-        "showlegend": False,
-        "title": {"text": _KEY, "x": 0.01, "xref": "container", "xanchor": "left",
-                  "font": {"size": font_size}},
-        "xaxis": {"range": [0, 100], "ticksuffix": "%", "title": None},
-        "yaxis": {"title": None, "automargin": True},
-        "paper_bgcolor": "#FFFFFF",
-        "plot_bgcolor": "#FFFFFF",
-    })
+    return go.Figure(
+        data=traces,
+        layout={
+            "barmode": "stack",
+            # Room for every bar, the legend on top and the ticks below, at any font size.
+            "height": round(font_size * (2.1 * len(scales) + 5)),
+            "margin": {"l": 10, "r": 10, "t": round(font_size * 2.4), "b": round(font_size * 1.8)},
+            "bargap": 0.18,
+            "font": {"size": font_size, "color": "#000000"},
+            # A one-line key as the title: Plotly wraps a horizontal legend to the width of
+            # the bars alone, which takes three lines beside long scale names.
+            "showlegend": False,
+            "title": {
+                "text": _KEY,
+                "x": 0.01,
+                "xref": "container",
+                "xanchor": "left",
+                "font": {"size": font_size},
+            },
+            "xaxis": {"range": [0, 100], "ticksuffix": "%", "title": None},
+            "yaxis": {"title": None, "automargin": True},
+            "paper_bgcolor": "#FFFFFF",
+            "plot_bgcolor": "#FFFFFF",
+        },
+    )
 
 
 def room_state(store: Store, room_id: int) -> RoomState | None:

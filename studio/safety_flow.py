@@ -57,7 +57,8 @@ class FlowState:
     sealed: Mapping[str, bool] = field(default_factory=lambda: {"a": False, "b": False})
     ready: Mapping[str, bool] = field(default_factory=lambda: {"a": False, "b": False})
     section: Mapping[str, str] = field(
-        default_factory=lambda: {"a": FIRST_SECTION, "b": FIRST_SECTION})
+        default_factory=lambda: {"a": FIRST_SECTION, "b": FIRST_SECTION}
+    )
     revealed_at: float | None = None
     unseal_request: str | None = None  # the partner who asked to open their answers again
     shared: Mapping[str, bool] = field(default_factory=lambda: {"a": False, "b": False})
@@ -165,8 +166,10 @@ def confirm_ready(state: FlowState, p: str, now: float) -> FlowState:
     if phase(state) != "confirm":
         raise FlowError("You can look together once you've both sealed your answers.")
     if state.unseal_request is not None:
-        raise FlowError("One of you asked to change something first. Answer that question, "
-                        "then you can look together.")
+        raise FlowError(
+            "One of you asked to change something first. Answer that question, "
+            "then you can look together."
+        )
     new = _with(state, "ready", p, True)
     if new.ready["a"] and new.ready["b"]:
         new = replace(new, revealed_at=now)

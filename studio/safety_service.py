@@ -98,16 +98,19 @@ def reload(store: Store, couple_id: int, run_id: int) -> Run:
 
 
 def _locked(conn: Connection, run_id: int) -> Run:
-    row = conn.execute(
-        select(safety_runs).where(safety_runs.c.id == run_id).with_for_update()
-    ).mappings().first()
+    row = (
+        conn.execute(select(safety_runs).where(safety_runs.c.id == run_id).with_for_update())
+        .mappings()
+        .first()
+    )
     if row is None:
         raise flow.FlowError("We couldn't find that round any more.")
     return _run(row)
 
 
-def _move(store: Store, run: Run, step: Callable[[flow.FlowState], flow.FlowState],
-          expect: int | None) -> Run:
+def _move(
+    store: Store, run: Run, step: Callable[[flow.FlowState], flow.FlowState], expect: int | None
+) -> Run:
     """Apply one move of the flow if the stored state is still version ``expect``
     (``None``: whatever it is now — for callers that just read it)."""
     with store.write() as conn:
@@ -118,36 +121,53 @@ def _move(store: Store, run: Run, step: Callable[[flow.FlowState], flow.FlowStat
         conn.execute(
             update(safety_runs)
             .where(safety_runs.c.id == run.id)
-            .values(state=json.dumps(new.to_dict(), separators=(",", ":")),
-                    updated_at=time.time())
+            .values(state=json.dumps(new.to_dict(), separators=(",", ":")), updated_at=time.time())
         )
     return Run(run.id, new, current.started_at)
 
 
-def _answer(store: Store, run: Run, partner: str, item: str, value: Any, *,
-            skipped: bool = False, clear: bool = False) -> None:
+def _answer(
+    store: Store,
+    run: Run,
+    partner: str,
+    item: str,
+    value: Any,
+    *,
+    skipped: bool = False,
+    clear: bool = False,
+) -> None:
     """Write (or clear) one answer, only while ``partner`` is answering (checked against
     the stored state, in the same transaction)."""
     with store.write() as conn:
         current = _locked(conn, run.id)
         if flow.answering(current.state) != partner:
             raise Stale()  # sealed meanwhile (another tab, an old screen): nothing written
-        where = (safety_answers.c.run_id == run.id, safety_answers.c.partner == partner,
-                 safety_answers.c.item == item)
+        where = (
+            safety_answers.c.run_id == run.id,
+            safety_answers.c.partner == partner,
+            safety_answers.c.item == item,
+        )
         if clear:
             conn.execute(delete(safety_answers).where(*where))
             return
-        payload = None if skipped else json.dumps(value, ensure_ascii=False,
-                                                  separators=(",", ":"))
+        payload = None if skipped else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         now = time.time()
         changed = conn.execute(
-            update(safety_answers).where(*where).values(value=payload, skipped=skipped,
-                                                        updated_at=now)
+            update(safety_answers)
+            .where(*where)
+            .values(value=payload, skipped=skipped, updated_at=now)
         ).rowcount
         if not changed:
-            conn.execute(insert(safety_answers).values(
-                run_id=run.id, partner=partner, item=item, value=payload, skipped=skipped,
-                updated_at=now))
+            conn.execute(
+                insert(safety_answers).values(
+                    run_id=run.id,
+                    partner=partner,
+                    item=item,
+                    value=payload,
+                    skipped=skipped,
+                    updated_at=now,
+                )
+            )
 
 
 def own_answers(store: Store, run: Run, partner: str) -> dict[str, tuple[Any, bool]]:
@@ -195,8 +215,9 @@ def save_needs(
 # -- moves of the flow: each names the version its screen was drawn from ---------------------
 
 
-def go_to_section(store: Store, run: Run, partner: str, section: str,
-                  expect: int | None = None) -> Run:
+def go_to_section(
+    store: Store, run: Run, partner: str, section: str, expect: int | None = None
+) -> Run:
     return _move(store, run, lambda s: flow.go_to_section(s, partner, section), expect)
 
 
@@ -216,14 +237,16 @@ def agree_unseal(store: Store, run: Run, agreeing: str, expect: int | None = Non
     return _move(store, run, lambda s: flow.agree_unseal(s, agreeing), expect)
 
 
-def confirm_ready(store: Store, run: Run, partner: str, now: float | None = None,
-                  expect: int | None = None) -> Run:
+def confirm_ready(
+    store: Store, run: Run, partner: str, now: float | None = None, expect: int | None = None
+) -> Run:
     now = time.time() if now is None else now
     return _move(store, run, lambda s: flow.confirm_ready(s, partner, now), expect)
 
 
-def agree_to_share(store: Store, run: Run, partner: str, agree: bool,
-                   expect: int | None = None) -> Run:
+def agree_to_share(
+    store: Store, run: Run, partner: str, agree: bool, expect: int | None = None
+) -> Run:
     return _move(store, run, lambda s: flow.agree_to_share(s, partner, agree), expect)
 
 

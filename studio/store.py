@@ -256,8 +256,13 @@ checkins = Table(
     "checkins",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("couple_id", Integer, ForeignKey("couples.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column(
+        "couple_id",
+        Integer,
+        ForeignKey("couples.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
     Column("exercise_id", String(60), nullable=False),
     Column("state", Text, nullable=False),
     Column("started_at", Float, nullable=False),
@@ -267,8 +272,7 @@ checkins = Table(
 checkin_answers = Table(
     "checkin_answers",
     metadata,
-    Column("checkin_id", Integer, ForeignKey("checkins.id", ondelete="CASCADE"),
-           nullable=False),
+    Column("checkin_id", Integer, ForeignKey("checkins.id", ondelete="CASCADE"), nullable=False),
     Column("partner", String(1), nullable=False),
     Column("item", String(80), nullable=False),
     Column("value", Text, nullable=True),  # JSON; NULL with skipped = "I'd rather not say"
@@ -291,9 +295,21 @@ MIGRATIONS: list[tuple[int, list[Table]]] = [
 ]
 # The tables that hold a couple's words (cleaned after a delete on servers too).
 WORD_TABLES: tuple[Table, ...] = (
-    couples, safety_runs, safety_answers, topics, dialogues, dialogue_notes,
-    dialogue_ratings, rooms, room_members, room_shares, join_attempts, partner_pins,
-    room_help, checkins, checkin_answers,
+    couples,
+    safety_runs,
+    safety_answers,
+    topics,
+    dialogues,
+    dialogue_notes,
+    dialogue_ratings,
+    rooms,
+    room_members,
+    room_shares,
+    join_attempts,
+    partner_pins,
+    room_help,
+    checkins,
+    checkin_answers,
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -407,8 +423,13 @@ def _describe(url: str) -> str:
     parsed = _parse(url)
     if parsed is None:
         return "the database in STUDIO_DATABASE_URL"
-    shown = URL.create(parsed.drivername, username=parsed.username, host=parsed.host,
-                       port=parsed.port, database=parsed.database)
+    shown = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+    )
     return "the database " + shown.render_as_string(hide_password=True)
 
 
@@ -443,8 +464,11 @@ def _engine_problem(url: str, exc: BaseException) -> str:
         )
     if isinstance(exc, ImportError):
         module = getattr(exc, "name", None) or "its driver"
-        how = (" (for Postgres: pip install 'psycopg[binary]')"
-               if parsed.get_backend_name() == "postgresql" else "")
+        how = (
+            " (for Postgres: pip install 'psycopg[binary]')"
+            if parsed.get_backend_name() == "postgresql"
+            else ""
+        )
         return (
             f"To use {described} (STUDIO_DATABASE_URL) the studio needs the Python "
             f"package '{module}', "
@@ -484,7 +508,7 @@ def left_out_sentences(left_out: Mapping[str, int]) -> list[str]:
     rounds = int(left_out.get("safety_map_rounds", 0))
     if rounds:
         out.append(
-            f"{rounds} round{'s' if rounds > 1 else ''} of \"What makes you feel safe?\" "
+            f'{rounds} round{"s" if rounds > 1 else ""} of "What makes you feel safe?" '
             f"{'is' if rounds == 1 else 'are'}n't in here yet: you haven't looked at "
             f"{'it' if rounds == 1 else 'them'} together."
         )
@@ -585,8 +609,9 @@ class Store:
             self.migrate()
         except StoreUnreachable as exc:
             self.engine.dispose()
-            raise StoreUnreachable(self._unreachable(exc.__context__ or exc, at_start=True)) \
-                from None
+            raise StoreUnreachable(
+                self._unreachable(exc.__context__ or exc, at_start=True)
+            ) from None
         except StoreUnavailable:
             self.engine.dispose()
             raise
@@ -620,8 +645,11 @@ class Store:
         now = time.monotonic()
         if now - self._unreachable_logged > 60:
             self._unreachable_logged = now
-            _LOG.warning("%s is out of reach (%s); each new action tries again.",
-                         where[0].upper() + where[1:], why)
+            _LOG.warning(
+                "%s is out of reach (%s); each new action tries again.",
+                where[0].upper() + where[1:],
+                why,
+            )
         return UNREACHABLE_MESSAGE
 
     @contextmanager
@@ -789,8 +817,7 @@ class Store:
     def scrub_pending(self) -> int:
         """How many deletes still wait for their clean-up (0 when the file is clean)."""
         with self.read() as conn:
-            return int(conn.execute(select(func.count()).select_from(pending_scrubs)).scalar()
-                       or 0)
+            return int(conn.execute(select(func.count()).select_from(pending_scrubs)).scalar() or 0)
 
     def finish_pending_scrub(self) -> None:
         """At start: finish the clean-up of a delete that was interrupted (a cheap read
@@ -873,10 +900,15 @@ class Store:
             if row is None:
                 return out
             out["couple"] = {k: v for k, v in row.items() if k not in ("id", "token")}
-            runs = conn.execute(
-                select(safety_runs).where(safety_runs.c.couple_id == couple_id)
-                .order_by(safety_runs.c.id)
-            ).mappings().all()
+            runs = (
+                conn.execute(
+                    select(safety_runs)
+                    .where(safety_runs.c.couple_id == couple_id)
+                    .order_by(safety_runs.c.id)
+                )
+                .mappings()
+                .all()
+            )
             out["safety_maps"] = []
             rounds_left_out = 0
             for run in runs:
@@ -884,9 +916,11 @@ class Store:
                 if not isinstance(state, dict) or state.get("revealed_at") is None:
                     rounds_left_out += 1
                     continue
-                ans = conn.execute(
-                    select(safety_answers).where(safety_answers.c.run_id == run["id"])
-                ).mappings().all()
+                ans = (
+                    conn.execute(select(safety_answers).where(safety_answers.c.run_id == run["id"]))
+                    .mappings()
+                    .all()
+                )
                 out["safety_maps"].append(
                     {
                         "exercise": run["exercise_id"],
@@ -912,8 +946,7 @@ class Store:
             out["dialogues"] = []
             ratings_left_out = 0
             for d in conn.execute(
-                select(dialogues).where(dialogues.c.couple_id == couple_id)
-                .order_by(dialogues.c.id)
+                select(dialogues).where(dialogues.c.couple_id == couple_id).order_by(dialogues.c.id)
             ).mappings():
                 notes = conn.execute(
                     select(dialogue_notes).where(dialogue_notes.c.dialogue_id == d["id"])
@@ -923,19 +956,28 @@ class Store:
                 revealed = isinstance(after, dict) and after.get("revealed") is True
                 if revealed:
                     ratings = [
-                        {"partner": r["partner"], "heard": r["heard"], "safe": r["safe"],
-                         "word": r["word"]}
+                        {
+                            "partner": r["partner"],
+                            "heard": r["heard"],
+                            "safe": r["safe"],
+                            "word": r["word"],
+                        }
                         for r in conn.execute(
-                            select(dialogue_ratings)
-                            .where(dialogue_ratings.c.dialogue_id == d["id"])
+                            select(dialogue_ratings).where(
+                                dialogue_ratings.c.dialogue_id == d["id"]
+                            )
                         ).mappings()
                     ]
                 else:
                     ratings = []
-                    sealed = conn.execute(
-                        select(func.count()).select_from(dialogue_ratings)
-                        .where(dialogue_ratings.c.dialogue_id == d["id"])
-                    ).scalar() or 0
+                    sealed = (
+                        conn.execute(
+                            select(func.count())
+                            .select_from(dialogue_ratings)
+                            .where(dialogue_ratings.c.dialogue_id == d["id"])
+                        ).scalar()
+                        or 0
+                    )
                     ratings_left_out += 1 if sealed else 0
                 out["dialogues"].append(
                     {
@@ -965,9 +1007,11 @@ class Store:
                 ).mappings()
             ]
             out["checkins"], checkin_ratings_left_out = self._export_checkins(conn, couple_id)
-        out["left_out"] = {"safety_map_rounds": rounds_left_out,
-                           "dialogue_ratings": ratings_left_out,
-                           "checkin_ratings": checkin_ratings_left_out}
+        out["left_out"] = {
+            "safety_map_rounds": rounds_left_out,
+            "dialogue_ratings": ratings_left_out,
+            "checkin_ratings": checkin_ratings_left_out,
+        }
         out["not_in_this_file"] = left_out_sentences(out["left_out"])
         return out
 
@@ -976,9 +1020,13 @@ class Store:
         """Every check-in: its appreciations, topic, repair words and next day; its
         private ratings only once both have looked at them together (the ratings of
         a check-in still sealed are not even read). Two queries, however many there are."""
-        rows = conn.execute(
-            select(checkins).where(checkins.c.couple_id == couple_id).order_by(checkins.c.id)
-        ).mappings().all()
+        rows = (
+            conn.execute(
+                select(checkins).where(checkins.c.couple_id == couple_id).order_by(checkins.c.id)
+            )
+            .mappings()
+            .all()
+        )
         states: dict[int, dict[str, Any]] = {}
         for r in rows:
             state = _json_or_none(r["state"])
@@ -994,20 +1042,31 @@ class Store:
             for a in conn.execute(
                 select(checkin_answers)
                 .join(checkins, checkins.c.id == checkin_answers.c.checkin_id)
-                .where(checkins.c.couple_id == couple_id,
-                       or_(~checkin_answers.c.item.startswith("rate:"),
-                           checkin_answers.c.checkin_id.in_(open_ids)))
+                .where(
+                    checkins.c.couple_id == couple_id,
+                    or_(
+                        ~checkin_answers.c.item.startswith("rate:"),
+                        checkin_answers.c.checkin_id.in_(open_ids),
+                    ),
+                )
             ).mappings():
                 answers[a["checkin_id"]].append(a)
-        sealed_counts = {
-            cid: n for cid, n in conn.execute(
-                select(checkin_answers.c.checkin_id, func.count())
-                .join(checkins, checkins.c.id == checkin_answers.c.checkin_id)
-                .where(checkins.c.couple_id == couple_id,
-                       checkin_answers.c.item.startswith("rate:"))
-                .group_by(checkin_answers.c.checkin_id)
-            ).all()
-        } if states else {}
+        sealed_counts = (
+            {
+                cid: n
+                for cid, n in conn.execute(
+                    select(checkin_answers.c.checkin_id, func.count())
+                    .join(checkins, checkins.c.id == checkin_answers.c.checkin_id)
+                    .where(
+                        checkins.c.couple_id == couple_id,
+                        checkin_answers.c.item.startswith("rate:"),
+                    )
+                    .group_by(checkin_answers.c.checkin_id)
+                ).all()
+            }
+            if states
+            else {}
+        )
         out: list[dict[str, Any]] = []
         left_out = 0
         for r in rows:
@@ -1025,18 +1084,20 @@ class Store:
                     words[item][a["partner"]] = value
                 elif item.startswith("rate:") and opened:
                     ratings.setdefault(a["partner"], {})[item.removeprefix("rate:")] = value
-            out.append({
-                "exercise": r["exercise_id"],
-                "started_at": r["started_at"],
-                "revealed_at": revealed_at(cid),
-                "finished_at": state.get("finished_at"),
-                "appreciations": {p: words["appreciation"].get(p) for p in "ab"},
-                "ratings": ratings if opened else {},
-                "topic": state.get("topic"),
-                "talk": state.get("talk"),
-                "repair": {p: words["repair"].get(p) for p in "ab"},
-                "next_day": state.get("next_day"),
-            })
+            out.append(
+                {
+                    "exercise": r["exercise_id"],
+                    "started_at": r["started_at"],
+                    "revealed_at": revealed_at(cid),
+                    "finished_at": state.get("finished_at"),
+                    "appreciations": {p: words["appreciation"].get(p) for p in "ab"},
+                    "ratings": ratings if opened else {},
+                    "topic": state.get("topic"),
+                    "talk": state.get("talk"),
+                    "repair": {p: words["repair"].get(p) for p in "ab"},
+                    "next_day": state.get("next_day"),
+                }
+            )
         return out, left_out
 
     # -- safety map runs ------------------------------------------------------------------
@@ -1046,27 +1107,39 @@ class Store:
     ) -> int:
         now = time.time() if now is None else now
         return self._insert(
-            safety_runs, couple_id=couple_id, exercise_id=exercise_id,
-            state=_dumps(dict(state)), started_at=now, updated_at=now,
+            safety_runs,
+            couple_id=couple_id,
+            exercise_id=exercise_id,
+            state=_dumps(dict(state)),
+            started_at=now,
+            updated_at=now,
         )
 
     def safety_runs_of(self, couple_id: int) -> list[dict[str, Any]]:
         """All runs of a couple, newest first: id, exercise_id, state, started_at."""
         with self.read() as conn:
-            rows = conn.execute(
-                select(safety_runs)
-                .where(safety_runs.c.couple_id == couple_id)
-                .order_by(safety_runs.c.id.desc())
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(safety_runs)
+                    .where(safety_runs.c.couple_id == couple_id)
+                    .order_by(safety_runs.c.id.desc())
+                )
+                .mappings()
+                .all()
+            )
         return [{**r, "state": json.loads(r["state"])} for r in rows]
 
     def safety_run(self, couple_id: int, run_id: int) -> dict[str, Any] | None:
         with self.read() as conn:
-            row = conn.execute(
-                select(safety_runs).where(
-                    safety_runs.c.id == run_id, safety_runs.c.couple_id == couple_id
+            row = (
+                conn.execute(
+                    select(safety_runs).where(
+                        safety_runs.c.id == run_id, safety_runs.c.couple_id == couple_id
+                    )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
         return None if row is None else {**row, "state": json.loads(row["state"])}
 
     def set_safety_state(self, run_id: int, state: Mapping[str, Any]) -> None:
@@ -1119,8 +1192,9 @@ class Store:
         """One partner's answers only: item -> (value, skipped). Never both at once."""
         with self.read() as conn:
             rows = conn.execute(
-                select(safety_answers.c.item, safety_answers.c.value, safety_answers.c.skipped)
-                .where(safety_answers.c.run_id == run_id, safety_answers.c.partner == partner)
+                select(
+                    safety_answers.c.item, safety_answers.c.value, safety_answers.c.skipped
+                ).where(safety_answers.c.run_id == run_id, safety_answers.c.partner == partner)
             ).all()
         return {
             str(item): (None if value is None else json.loads(str(value)), bool(skipped))
@@ -1136,11 +1210,15 @@ class Store:
 
     def open_topics(self, couple_id: int) -> list[dict[str, Any]]:
         with self.read() as conn:
-            rows = conn.execute(
-                select(topics)
-                .where(topics.c.couple_id == couple_id, topics.c.used_at.is_(None))
-                .order_by(topics.c.id.desc())
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(topics)
+                    .where(topics.c.couple_id == couple_id, topics.c.used_at.is_(None))
+                    .order_by(topics.c.id.desc())
+                )
+                .mappings()
+                .all()
+            )
         return [dict(r) for r in rows]
 
     def use_topic(self, topic_id: int) -> None:
@@ -1154,16 +1232,24 @@ class Store:
     ) -> int:
         now = time.time()
         return self._insert(
-            dialogues, couple_id=couple_id, state=_dumps(dict(state)),
-            extra=_dumps(dict(extra)), created_at=now, updated_at=now,
+            dialogues,
+            couple_id=couple_id,
+            state=_dumps(dict(state)),
+            extra=_dumps(dict(extra)),
+            created_at=now,
+            updated_at=now,
         )
 
-    def dialogues_of(self, couple_id: int, *, newest: int | None = None,
-                     dialogue_id: int | None = None) -> list[dict[str, Any]]:
+    def dialogues_of(
+        self, couple_id: int, *, newest: int | None = None, dialogue_id: int | None = None
+    ) -> list[dict[str, Any]]:
         """The couple's dialogues, newest first: all, the ``newest`` n, or the one with
         ``dialogue_id`` (a list of zero or one)."""
-        query = (select(dialogues).where(dialogues.c.couple_id == couple_id)
-                 .order_by(dialogues.c.id.desc()))
+        query = (
+            select(dialogues)
+            .where(dialogues.c.couple_id == couple_id)
+            .order_by(dialogues.c.id.desc())
+        )
         if dialogue_id is not None:
             query = query.where(dialogues.c.id == dialogue_id)
         if newest is not None:
@@ -1189,9 +1275,7 @@ class Store:
         with self.write() as conn:
             conn.execute(update(dialogues).where(dialogues.c.id == dialogue_id).values(**values))
 
-    def save_dialogue_if(
-        self, dialogue_id: int, *, steps: int, state: Mapping[str, Any]
-    ) -> bool:
+    def save_dialogue_if(self, dialogue_id: int, *, steps: int, state: Mapping[str, Any]) -> bool:
         """Write a new dialogue state only if the stored one has seen exactly ``steps``
         events — the check and the write in one transaction, so two tabs pressing at
         the same moment can't both move the dialogue. False (nothing written) if not."""
@@ -1228,11 +1312,15 @@ class Store:
 
     def notes_of(self, dialogue_id: int) -> list[dict[str, Any]]:
         with self.read() as conn:
-            rows = conn.execute(
-                select(dialogue_notes)
-                .where(dialogue_notes.c.dialogue_id == dialogue_id)
-                .order_by(dialogue_notes.c.id)
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(dialogue_notes)
+                    .where(dialogue_notes.c.dialogue_id == dialogue_id)
+                    .order_by(dialogue_notes.c.id)
+                )
+                .mappings()
+                .all()
+            )
         return [dict(r) for r in rows]
 
     def save_rating(self, dialogue_id: int, partner: str, **fields: Any) -> None:
@@ -1259,12 +1347,16 @@ class Store:
     def rating_of(self, dialogue_id: int, partner: str) -> dict[str, Any] | None:
         """One partner's rating only."""
         with self.read() as conn:
-            row = conn.execute(
-                select(dialogue_ratings).where(
-                    dialogue_ratings.c.dialogue_id == dialogue_id,
-                    dialogue_ratings.c.partner == partner,
+            row = (
+                conn.execute(
+                    select(dialogue_ratings).where(
+                        dialogue_ratings.c.dialogue_id == dialogue_id,
+                        dialogue_ratings.c.partner == partner,
+                    )
                 )
-            ).mappings().first()
+                .mappings()
+                .first()
+            )
         return None if row is None else dict(row)
 
     # -- private PINs ---------------------------------------------------------------------
@@ -1281,29 +1373,39 @@ class Store:
 
         with self.read() as conn:
             row = conn.execute(
-                select(partner_pins.c.failed, partner_pins.c.locked_until)
-                .where(*self._pin_where(couple_id, partner))
+                select(partner_pins.c.failed, partner_pins.c.locked_until).where(
+                    *self._pin_where(couple_id, partner)
+                )
             ).first()
         return None if row is None else pins.Attempts(int(row[0] or 0), row[1])
 
     def has_pin(self, couple_id: int, partner: str) -> bool:
         return self.pin_attempts(couple_id, partner) is not None
 
-    def set_pin(self, couple_id: int, partner: str, pin_hash: str,
-                now: float | None = None) -> None:
+    def set_pin(
+        self, couple_id: int, partner: str, pin_hash: str, now: float | None = None
+    ) -> None:
         """Keep (or replace) the partner's PIN hash; wrong tries start again at 0."""
         if partner not in ("a", "b") or not pin_hash.startswith("scrypt$"):
             raise ValueError("a partner and a hash from studio.pins")
         now = time.time() if now is None else now
         with self.write() as conn:
             changed = conn.execute(
-                update(partner_pins).where(*self._pin_where(couple_id, partner))
+                update(partner_pins)
+                .where(*self._pin_where(couple_id, partner))
                 .values(pin_hash=pin_hash, failed=0, locked_until=None, created_at=now)
             ).rowcount
             if not changed:
-                conn.execute(insert(partner_pins).values(
-                    couple_id=couple_id, partner=partner, pin_hash=pin_hash, failed=0,
-                    locked_until=None, created_at=now))
+                conn.execute(
+                    insert(partner_pins).values(
+                        couple_id=couple_id,
+                        partner=partner,
+                        pin_hash=pin_hash,
+                        failed=0,
+                        locked_until=None,
+                        created_at=now,
+                    )
+                )
 
     def remove_pin(self, couple_id: int, partner: str) -> None:
         """Take the PIN away (the partner opened their turn with it, then chose to)."""
@@ -1317,9 +1419,9 @@ class Store:
 
         with self.write() as conn:
             row = conn.execute(
-                select(partner_pins.c.pin_hash, partner_pins.c.failed,
-                       partner_pins.c.locked_until)
-                .where(*self._pin_where(couple_id, partner)).with_for_update()
+                select(partner_pins.c.pin_hash, partner_pins.c.failed, partner_pins.c.locked_until)
+                .where(*self._pin_where(couple_id, partner))
+                .with_for_update()
             ).first()
             if row is None:
                 return None
@@ -1327,7 +1429,8 @@ class Store:
             result, after = pins.check(row[0], before, pin, now)
             if after != before:
                 conn.execute(
-                    update(partner_pins).where(*self._pin_where(couple_id, partner))
+                    update(partner_pins)
+                    .where(*self._pin_where(couple_id, partner))
                     .values(failed=after.failed, locked_until=after.locked_until)
                 )
         return result
@@ -1346,18 +1449,23 @@ class Store:
             conn.execute(delete(partner_pins).where(*self._pin_where(couple_id, partner)))
             runs = conn.execute(
                 select(safety_runs.c.id, safety_runs.c.state)
-                .where(safety_runs.c.couple_id == couple_id).with_for_update()
+                .where(safety_runs.c.couple_id == couple_id)
+                .with_for_update()
             ).all()
             for run_id, raw in runs:
                 state = _json_or_none(raw)
                 readable = isinstance(state, dict)
                 if readable and state.get("revealed_at") is not None:
                     continue  # looked at together: stays as it is
-                conn.execute(delete(safety_answers).where(
-                    safety_answers.c.run_id == run_id, safety_answers.c.partner == partner))
+                conn.execute(
+                    delete(safety_answers).where(
+                        safety_answers.c.run_id == run_id, safety_answers.c.partner == partner
+                    )
+                )
                 if readable:
                     conn.execute(
-                        update(safety_runs).where(safety_runs.c.id == run_id)
+                        update(safety_runs)
+                        .where(safety_runs.c.id == run_id)
                         .values(state=_dumps(pins.fresh_turn(state, partner)), updated_at=now)
                     )
                 reset += 1
@@ -1369,8 +1477,7 @@ class Store:
         return reset
 
     @staticmethod
-    def _forget_checkin_ratings(conn: Connection, couple_id: int, partner: str,
-                                now: float) -> int:
+    def _forget_checkin_ratings(conn: Connection, couple_id: int, partner: str, now: float) -> int:
         """A forgotten PIN, for check-ins: the partner's private ratings of every
         check-in not yet looked at together go, and their turn starts again."""
         from studio import pins
@@ -1378,21 +1485,29 @@ class Store:
         reset = 0
         for cid, raw in conn.execute(
             select(checkins.c.id, checkins.c.state)
-            .where(checkins.c.couple_id == couple_id).with_for_update()
+            .where(checkins.c.couple_id == couple_id)
+            .with_for_update()
         ).all():
             state = _json_or_none(raw)
             fl = state.get("flow") if isinstance(state, dict) else None
             if isinstance(fl, dict) and fl.get("revealed_at") is not None:
                 continue
-            conn.execute(delete(checkin_answers).where(
-                checkin_answers.c.checkin_id == cid, checkin_answers.c.partner == partner,
-                checkin_answers.c.item.startswith("rate:")))
+            conn.execute(
+                delete(checkin_answers).where(
+                    checkin_answers.c.checkin_id == cid,
+                    checkin_answers.c.partner == partner,
+                    checkin_answers.c.item.startswith("rate:"),
+                )
+            )
             if isinstance(fl, dict):
                 new = dict(state)
                 new["flow"] = pins.fresh_turn(fl, partner)
                 new["version"] = int(state.get("version") or 0) + 1
-                conn.execute(update(checkins).where(checkins.c.id == cid)
-                             .values(state=_dumps(new), updated_at=now))
+                conn.execute(
+                    update(checkins)
+                    .where(checkins.c.id == cid)
+                    .values(state=_dumps(new), updated_at=now)
+                )
             reset += 1
         return reset
 
@@ -1428,8 +1543,13 @@ class Store:
             with self.write() as conn:
                 result = conn.execute(
                     insert(rooms).values(
-                        code=code, secret=secret_hash, script_id=script_id, phase=phase,
-                        phase_started_at=now, min_group=min_group, created_at=now,
+                        code=code,
+                        secret=secret_hash,
+                        script_id=script_id,
+                        phase=phase,
+                        phase_started_at=now,
+                        min_group=min_group,
+                        created_at=now,
                     )
                 )
                 return _new_id(result)
@@ -1469,12 +1589,14 @@ class Store:
         return self._update_open_room(room_id, timer_started_at=started_at, timer_seconds=seconds)
 
     def save_room_results(self, room_id: int, results: Mapping[str, Any], now: float) -> bool:
-        return self._update_open_room(room_id, results=_dumps(dict(results)),
-                                      results_released_at=now)
+        return self._update_open_room(
+            room_id, results=_dumps(dict(results)), results_released_at=now
+        )
 
     def close_room(self, room_id: int, now: float) -> bool:
-        return self._update_open_room(room_id, closed_at=now, timer_started_at=None,
-                                      timer_seconds=None)
+        return self._update_open_room(
+            room_id, closed_at=now, timer_started_at=None, timer_seconds=None
+        )
 
     def add_room_member(self, room_id: int, couple_id: int, now: float) -> None:
         """Join; joining again changes nothing."""
@@ -1486,8 +1608,9 @@ class Store:
             ).first()
             if known is None:
                 conn.execute(
-                    insert(room_members).values(room_id=room_id, couple_id=couple_id,
-                                                joined_at=now, done_phases="[]")
+                    insert(room_members).values(
+                        room_id=room_id, couple_id=couple_id, joined_at=now, done_phases="[]"
+                    )
                 )
 
     def leave_room(self, room_id: int, couple_id: int) -> None:
@@ -1501,12 +1624,18 @@ class Store:
     def rooms_of_couple(self, couple_id: int) -> list[dict[str, Any]]:
         """The couple's rooms, last joined first: room fields + joined_at, done_phases."""
         with self.read() as conn:
-            rows = conn.execute(
-                select(*self._ROOM_COLUMNS, room_members.c.joined_at, room_members.c.done_phases)
-                .join(room_members, room_members.c.room_id == rooms.c.id)
-                .where(room_members.c.couple_id == couple_id)
-                .order_by(room_members.c.joined_at.desc(), rooms.c.id.desc())
-            ).mappings().all()
+            rows = (
+                conn.execute(
+                    select(
+                        *self._ROOM_COLUMNS, room_members.c.joined_at, room_members.c.done_phases
+                    )
+                    .join(room_members, room_members.c.room_id == rooms.c.id)
+                    .where(room_members.c.couple_id == couple_id)
+                    .order_by(room_members.c.joined_at.desc(), rooms.c.id.desc())
+                )
+                .mappings()
+                .all()
+            )
         return [{**r, "done_phases": json.loads(r["done_phases"])} for r in rows]
 
     def mark_phase_done(self, room_id: int, couple_id: int, phase: str) -> bool:
@@ -1523,8 +1652,7 @@ class Store:
             if phase not in done:
                 conn.execute(
                     update(room_members)
-                    .where(room_members.c.room_id == room_id,
-                           room_members.c.couple_id == couple_id)
+                    .where(room_members.c.room_id == room_id, room_members.c.couple_id == couple_id)
                     .values(done_phases=_dumps([*done, phase]))
                 )
         return True
@@ -1532,13 +1660,21 @@ class Store:
     def room_counts(self, room_id: int) -> dict[str, Any]:
         """Counts only: couples joined, couples done per phase, couples who shared."""
         with self.read() as conn:
-            done_lists: list[Any] = list(conn.execute(
-                select(room_members.c.done_phases).where(room_members.c.room_id == room_id)
-            ).scalars().all())
-            shared = conn.execute(
-                select(func.count()).select_from(room_shares)
-                .where(room_shares.c.room_id == room_id)
-            ).scalar() or 0
+            done_lists: list[Any] = list(
+                conn.execute(
+                    select(room_members.c.done_phases).where(room_members.c.room_id == room_id)
+                )
+                .scalars()
+                .all()
+            )
+            shared = (
+                conn.execute(
+                    select(func.count())
+                    .select_from(room_shares)
+                    .where(room_shares.c.room_id == room_id)
+                ).scalar()
+                or 0
+            )
         done: dict[str, int] = {}
         for raw in done_lists:
             for phase in set(json.loads(raw)):
@@ -1558,24 +1694,30 @@ class Store:
             ).rowcount
             if not changed:
                 conn.execute(
-                    insert(room_shares).values(room_id=room_id, couple_id=couple_id,
-                                               share=payload, shared_at=now)
+                    insert(room_shares).values(
+                        room_id=room_id, couple_id=couple_id, share=payload, shared_at=now
+                    )
                 )
 
     def has_shared(self, room_id: int, couple_id: int) -> bool:
         with self.read() as conn:
-            return conn.execute(
-                select(room_shares.c.room_id).where(
-                    room_shares.c.room_id == room_id, room_shares.c.couple_id == couple_id
-                )
-            ).first() is not None
+            return (
+                conn.execute(
+                    select(room_shares.c.room_id).where(
+                        room_shares.c.room_id == room_id, room_shares.c.couple_id == couple_id
+                    )
+                ).first()
+                is not None
+            )
 
     def room_share_values(self, room_id: int) -> list[dict[str, Any]]:
         """Every share of the room as JSON data, without couple ids (for aggregates only)."""
         with self.read() as conn:
-            rows: list[Any] = list(conn.execute(
-                select(room_shares.c.share).where(room_shares.c.room_id == room_id)
-            ).scalars().all())
+            rows: list[Any] = list(
+                conn.execute(select(room_shares.c.share).where(room_shares.c.room_id == room_id))
+                .scalars()
+                .all()
+            )
         return [json.loads(r) for r in rows]
 
     # -- room screens (migration 7) ------------------------------------------------------
@@ -1592,35 +1734,47 @@ class Store:
             return
         try:
             with self.write() as conn:
-                conn.execute(insert(room_screens).values(
-                    room_id=room_id, token_hash=token_hash, show_results=False, updated_at=now))
+                conn.execute(
+                    insert(room_screens).values(
+                        room_id=room_id, token_hash=token_hash, show_results=False, updated_at=now
+                    )
+                )
         except IntegrityError:  # another tab made it a moment ago
             pass
 
     def room_by_screen_hash(self, token_hash: str) -> dict[str, Any] | None:
         """The room whose screen token has this hash (room fields, never the secret)."""
         with self.read() as conn:
-            row = conn.execute(
-                select(*self._ROOM_COLUMNS)
-                .join(room_screens, room_screens.c.room_id == rooms.c.id)
-                .where(room_screens.c.token_hash == token_hash)
-            ).mappings().first()
+            row = (
+                conn.execute(
+                    select(*self._ROOM_COLUMNS)
+                    .join(room_screens, room_screens.c.room_id == rooms.c.id)
+                    .where(room_screens.c.token_hash == token_hash)
+                )
+                .mappings()
+                .first()
+            )
         return None if row is None else dict(row)
 
     def room_shows_results(self, room_id: int) -> bool:
         with self.read() as conn:
-            return bool(conn.execute(
-                select(room_screens.c.show_results).where(room_screens.c.room_id == room_id)
-            ).scalar())
+            return bool(
+                conn.execute(
+                    select(room_screens.c.show_results).where(room_screens.c.room_id == room_id)
+                ).scalar()
+            )
 
     def set_room_show_results(self, room_id: int, on: bool, now: float) -> bool:
         """Show (or stop showing) released results on the room's screens; False if the
         room has no screen row yet."""
         with self.write() as conn:
-            return bool(conn.execute(
-                update(room_screens).where(room_screens.c.room_id == room_id)
-                .values(show_results=bool(on), updated_at=now)
-            ).rowcount)
+            return bool(
+                conn.execute(
+                    update(room_screens)
+                    .where(room_screens.c.room_id == room_id)
+                    .values(show_results=bool(on), updated_at=now)
+                ).rowcount
+            )
 
     def room_member_progress(self, room_id: int) -> list[dict[str, Any]]:
         """For each member of the room, without ids or names: the phases they said they
@@ -1628,8 +1782,9 @@ class Store:
         flow states: seals, steps, rounds; never an answer or a note)."""
         with self.read() as conn:
             members = conn.execute(
-                select(room_members.c.couple_id, room_members.c.done_phases)
-                .where(room_members.c.room_id == room_id)
+                select(room_members.c.couple_id, room_members.c.done_phases).where(
+                    room_members.c.room_id == room_id
+                )
             ).all()
             ids = [m.couple_id for m in members]
             runs: dict[int, list[str]] = {i: [] for i in ids}
@@ -1637,19 +1792,24 @@ class Store:
             if ids:
                 found: Any = conn.execute(
                     select(safety_runs.c.couple_id, safety_runs.c.state)
-                    .where(safety_runs.c.couple_id.in_(ids)).order_by(safety_runs.c.id)
+                    .where(safety_runs.c.couple_id.in_(ids))
+                    .order_by(safety_runs.c.id)
                 )
                 for cid, state in found:
                     runs[cid].append(state)
                 found = conn.execute(
                     select(dialogues.c.couple_id, dialogues.c.state)
-                    .where(dialogues.c.couple_id.in_(ids)).order_by(dialogues.c.id)
+                    .where(dialogues.c.couple_id.in_(ids))
+                    .order_by(dialogues.c.id)
                 )
                 for cid, state in found:
                     talks[cid].append(state)
         return [
-            {"done_phases": json.loads(m.done_phases), "safety_states": runs[m.couple_id],
-             "dialogue_states": talks[m.couple_id]}
+            {
+                "done_phases": json.loads(m.done_phases),
+                "safety_states": runs[m.couple_id],
+                "dialogue_states": talks[m.couple_id],
+            }
             for m in members
         ]
 
@@ -1659,7 +1819,8 @@ class Store:
         with self.write() as conn:
             member = conn.execute(
                 select(room_members.c.room_id).where(
-                    room_members.c.room_id == room_id, room_members.c.couple_id == couple_id)
+                    room_members.c.room_id == room_id, room_members.c.couple_id == couple_id
+                )
             ).first()
             if member is None:
                 return False
@@ -1669,8 +1830,11 @@ class Store:
                 .values(place=place)
             ).rowcount
             if not changed:
-                conn.execute(insert(room_help).values(
-                    room_id=room_id, couple_id=couple_id, place=place, asked_at=now))
+                conn.execute(
+                    insert(room_help).values(
+                        room_id=room_id, couple_id=couple_id, place=place, asked_at=now
+                    )
+                )
         return True
 
     def member_marks(self, room_id: int, couple_id: int) -> tuple[list[str], str | None] | None:
@@ -1679,11 +1843,14 @@ class Store:
         with self.read() as conn:
             row = conn.execute(
                 select(room_members.c.done_phases, room_help.c.place)
-                .select_from(room_members.outerjoin(
-                    room_help, (room_help.c.room_id == room_members.c.room_id)
-                    & (room_help.c.couple_id == room_members.c.couple_id)))
-                .where(room_members.c.room_id == room_id,
-                       room_members.c.couple_id == couple_id)
+                .select_from(
+                    room_members.outerjoin(
+                        room_help,
+                        (room_help.c.room_id == room_members.c.room_id)
+                        & (room_help.c.couple_id == room_members.c.couple_id),
+                    )
+                )
+                .where(room_members.c.room_id == room_id, room_members.c.couple_id == couple_id)
             ).first()
         return None if row is None else (json.loads(row.done_phases), row.place)
 
@@ -1692,11 +1859,14 @@ class Store:
         couple id -> (the phases they said they finished, the place of their call)."""
         with self.read() as conn:
             rows = conn.execute(
-                select(room_members.c.couple_id, room_members.c.done_phases,
-                       room_help.c.place)
-                .select_from(room_members.outerjoin(
-                    room_help, (room_help.c.room_id == room_members.c.room_id)
-                    & (room_help.c.couple_id == room_members.c.couple_id)))
+                select(room_members.c.couple_id, room_members.c.done_phases, room_help.c.place)
+                .select_from(
+                    room_members.outerjoin(
+                        room_help,
+                        (room_help.c.room_id == room_members.c.room_id)
+                        & (room_help.c.couple_id == room_members.c.couple_id),
+                    )
+                )
                 .where(room_members.c.room_id == room_id)
             ).all()
         return {r.couple_id: (json.loads(r.done_phases), r.place) for r in rows}
@@ -1706,7 +1876,8 @@ class Store:
         with self.read() as conn:
             return conn.execute(
                 select(room_help.c.place).where(
-                    room_help.c.room_id == room_id, room_help.c.couple_id == couple_id)
+                    room_help.c.room_id == room_id, room_help.c.couple_id == couple_id
+                )
             ).scalar()
 
     def help_calls(self, room_id: int) -> list[dict[str, Any]]:
@@ -1715,10 +1886,13 @@ class Store:
         with self.read() as conn:
             rows = conn.execute(
                 select(room_help.c.couple_id, room_help.c.place, room_help.c.asked_at)
-                .where(room_help.c.room_id == room_id).order_by(room_help.c.asked_at)
+                .where(room_help.c.room_id == room_id)
+                .order_by(room_help.c.asked_at)
             ).all()
-        return [{"couple_id": r.couple_id, "place": r.place, "asked_at": float(r.asked_at)}
-                for r in rows]
+        return [
+            {"couple_id": r.couple_id, "place": r.place, "asked_at": float(r.asked_at)}
+            for r in rows
+        ]
 
     def clear_help(self, room_id: int, couple_id: int | None = None) -> int:
         """Answer one call (or, without ``couple_id``, every call) of the room."""

@@ -125,8 +125,12 @@ def _scale_series(spec: Any, rounds: Sequence[Round]) -> tuple[Series, ...]:
     out = []
     for s in spec.scales:
         item = f"scale:{s.key}"
-        points = tuple(Point(r.when, _int(r.answers["a"].get(item), 0, 10),
-                             _int(r.answers["b"].get(item), 0, 10)) for r in rounds)
+        points = tuple(
+            Point(
+                r.when, _int(r.answers["a"].get(item), 0, 10), _int(r.answers["b"].get(item), 0, 10)
+            )
+            for r in rounds
+        )
         if any(p.a is not None or p.b is not None for p in points):
             out.append(Series(s.key, s.topic, 0, 10, s.poles, points))
     return tuple(out)
@@ -154,8 +158,11 @@ def moved_words(series: Iterable[Series], *, min_change: int, since: str) -> lis
     if closer:
         out.append(f"Since {since}, you moved closer on: " + "; ".join(closer) + ".")
     if apart:
-        out.append(f"Since {since}, you moved further apart on: " + "; ".join(apart)
-                   + ". That's worth a gentle conversation, not a worry.")
+        out.append(
+            f"Since {since}, you moved further apart on: "
+            + "; ".join(apart)
+            + ". That's worth a gentle conversation, not a worry."
+        )
     return out
 
 
@@ -170,12 +177,22 @@ def _felt_series(export: Mapping[str, Any]) -> tuple[Series, ...]:
         if when is None or not d.get("revealed") or not ratings:
             continue
         for key in points:
-            points[key].append(Point(when, *(_int((ratings.get(p) or {}).get(key), 0, 10)
-                                              for p in PARTNERS)))
+            points[key].append(
+                Point(when, *(_int((ratings.get(p) or {}).get(key), 0, 10) for p in PARTNERS))
+            )
     labels = {"heard": "I felt heard", "safe": "I felt safe"}
-    return tuple(Series(k, labels[k], 0, 10, ("not at all", "completely"),
-                        tuple(sorted(v, key=lambda p: p.when)))
-                 for k, v in points.items() if v)
+    return tuple(
+        Series(
+            k,
+            labels[k],
+            0,
+            10,
+            ("not at all", "completely"),
+            tuple(sorted(v, key=lambda p: p.when)),
+        )
+        for k, v in points.items()
+        if v
+    )
 
 
 def _revealed_checkins(export: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -191,15 +208,28 @@ def _week_series(spec: Any, checkins: Sequence[Mapping[str, Any]]) -> tuple[Seri
         points = []
         for c in checkins:
             ratings = _dict(c.get("ratings"))
-            points.append(Point(float(c["revealed_at"]), *(
-                _int((ratings.get(p) or {}).get(it.key) if isinstance(ratings.get(p), dict)
-                     else None, 0, 4) for p in PARTNERS)))
+            points.append(
+                Point(
+                    float(c["revealed_at"]),
+                    *(
+                        _int(
+                            (ratings.get(p) or {}).get(it.key)
+                            if isinstance(ratings.get(p), dict)
+                            else None,
+                            0,
+                            4,
+                        )
+                        for p in PARTNERS
+                    ),
+                )
+            )
         out.append(Series(it.key, it.short, 0, 4, None, tuple(points)))
     return tuple(out)
 
 
-def _entries(export: Mapping[str, Any], rounds: Sequence[Round], spec: Any,
-             checkin_spec: Any) -> list[Entry]:
+def _entries(
+    export: Mapping[str, Any], rounds: Sequence[Round], spec: Any, checkin_spec: Any
+) -> list[Entry]:
     entries = []
     topics = {s.key: s.topic for s in spec.scales} if spec is not None else {}
     for r in rounds:
@@ -208,10 +238,15 @@ def _entries(export: Mapping[str, Any], rounds: Sequence[Round], spec: Any,
             words = _text(r.answers[p].get("text"))
             if words:
                 lines.append(f"{p}:{words}")
-        gaps = sorted(((abs(r.answers["a"][f"scale:{k}"] - r.answers["b"][f"scale:{k}"]), t)
-                       for k, t in topics.items()
-                       if isinstance(r.answers["a"].get(f"scale:{k}"), int)
-                       and isinstance(r.answers["b"].get(f"scale:{k}"), int)), reverse=True)
+        gaps = sorted(
+            (
+                (abs(r.answers["a"][f"scale:{k}"] - r.answers["b"][f"scale:{k}"]), t)
+                for k, t in topics.items()
+                if isinstance(r.answers["a"].get(f"scale:{k}"), int)
+                and isinstance(r.answers["b"].get(f"scale:{k}"), int)
+            ),
+            reverse=True,
+        )
         far = [t for g, t in gaps[:2] if g >= 3]
         if far:
             lines.append("Where you differed most: " + "; ".join(far) + ".")
@@ -225,13 +260,19 @@ def _entries(export: Mapping[str, Any], rounds: Sequence[Round], spec: Any,
         lines = [f"Topic: {topic}"] if topic else []
         for rating in _dicts(d.get("ratings")):
             if rating.get("partner") in PARTNERS:
-                said = [f"{lab}: {v} of 10" for lab, v in
-                        (("felt heard", _int(rating.get("heard"), 0, 10)),
-                         ("felt safe", _int(rating.get("safe"), 0, 10))) if v is not None]
+                said = [
+                    f"{lab}: {v} of 10"
+                    for lab, v in (
+                        ("felt heard", _int(rating.get("heard"), 0, 10)),
+                        ("felt safe", _int(rating.get("safe"), 0, 10)),
+                    )
+                    if v is not None
+                ]
                 word = _text(rating.get("word"))
                 if said or word:
-                    lines.append(f"{rating['partner']}:" + ", ".join(said + ([f'"{word}"'] if word
-                                                                        else [])))
+                    lines.append(
+                        f"{rating['partner']}:" + ", ".join(said + ([f'"{word}"'] if word else []))
+                    )
         if state.get("phase") != "done":
             lines.append("Still in progress.")
         entries.append(Entry(when, "dialogue", "Talk and listen", tuple(lines)))
@@ -269,8 +310,10 @@ def build(export: Mapping[str, Any], catalog: Any) -> Story:
     found = catalog.of_kind("checkin") if catalog is not None else []
     checkin_spec = found[0] if found else None
     couple = _dict(export.get("couple"))
-    names = {p: str(couple.get(f"name_{p}") or ("First partner" if p == "a" else
-                                                  "Second partner")) for p in PARTNERS}
+    names = {
+        p: str(couple.get(f"name_{p}") or ("First partner" if p == "a" else "Second partner"))
+        for p in PARTNERS
+    }
     rounds = rounds_of(export)
     scales = _scale_series(spec, rounds)
     checkins = _revealed_checkins(export)
@@ -281,8 +324,17 @@ def build(export: Mapping[str, Any], catalog: Any) -> Story:
         moved.insert(0, "Since your last round, you're about where you were on every scale.")
     entries = _entries(export, rounds, spec, checkin_spec)
     dialogues = sum(1 for e in entries if e.kind == "dialogue")
-    return Story(names, tuple(entries), scales, _felt_series(export), week, tuple(moved),
-                 len(rounds), len(checkins), dialogues)
+    return Story(
+        names,
+        tuple(entries),
+        scales,
+        _felt_series(export),
+        week,
+        tuple(moved),
+        len(rounds),
+        len(checkins),
+        dialogues,
+    )
 
 
 def who(line: str) -> tuple[str | None, str]:
@@ -294,11 +346,11 @@ def who(line: str) -> tuple[str | None, str]:
 
 def series_words(s: Series, names: Mapping[str, str], answer_words: Any = None) -> str:
     """A chart's text alternative, one line per thing: each point, both partners."""
+
     def say(v: int | None) -> str:
         if v is None:
             return "no answer"
         return answer_words(v) if answer_words is not None else str(v)
 
-    parts = [f"{day(p.when)}: {names['a']} {say(p.a)}, {names['b']} {say(p.b)}"
-             for p in s.points]
+    parts = [f"{day(p.when)}: {names['a']} {say(p.a)}, {names['b']} {say(p.b)}" for p in s.points]
     return f"{s.label} — " + "; ".join(parts) + "."

@@ -26,10 +26,14 @@ from studio import safety_flow, story
 from studio.safety_map import Reveal, summary
 
 FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
-COVER = ("Made for the two of you, on your own computer. It is a picture of where you "
-         "have been, not a diagnosis and not a score. Keep it somewhere private.")
-NOT_THERAPY = "Side by Side is not therapy. If things feel unsafe, the studio's "\
-              "\u201cHelp and resources\u201d page lists people who can help."
+COVER = (
+    "Made for the two of you, on your own computer. It is a picture of where you "
+    "have been, not a diagnosis and not a score. Keep it somewhere private."
+)
+NOT_THERAPY = (
+    "Side by Side is not therapy. If things feel unsafe, the studio's "
+    "\u201cHelp and resources\u201d page lists people who can help."
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,9 @@ def latest_round(export: Mapping[str, Any], catalog: Any) -> Latest | None:
     if spec is None or not rounds:
         return None
     last = rounds[-1]
-    stored = {p: {item: (value, False) for item, value in last.answers[p].items()}
-              for p in story.PARTNERS}
+    stored = {
+        p: {item: (value, False) for item, value in last.answers[p].items()} for p in story.PARTNERS
+    }
     a = safety_flow.to_answers(spec, stored["a"])
     b = safety_flow.to_answers(spec, stored["b"])
     try:
@@ -58,7 +63,8 @@ def latest_round(export: Mapping[str, Any], catalog: Any) -> Latest | None:
     except ValueError:
         return None
     return Latest(
-        last.when, {"a": a.text, "b": b.text},
+        last.when,
+        {"a": a.text, "b": b.text},
         tuple(r.topic for r in rv.meets),
         tuple((r.topic, r.starter) for r in rv.differences),
         {"a": tuple(r.topic for r in rv.a_surprises), "b": tuple(r.topic for r in rv.b_surprises)},
@@ -112,16 +118,19 @@ ul { padding-left: 1.25rem; }
   h2 { break-after: avoid; }
 }
 """
-CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
-       "style-src 'unsafe-inline'; img-src data:; font-src data:")
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data:; font-src data:"
+)
 
 
 def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def html_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
-                styles: Mapping[str, Any]) -> str:
+def html_report(
+    export: Mapping[str, Any], catalog: Any, *, made_at: float, styles: Mapping[str, Any]
+) -> str:
     """The whole report as one HTML document (``styles``: partner -> PartnerStyle)."""
     from studio import story_charts
 
@@ -138,59 +147,87 @@ def html_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
         f"<p class='cover'>{_e(COVER)}</p>",
     ]
     if rep.story.empty:
-        out.append("<p>Nothing here yet: once you have looked at an exercise together, it "
-                   "appears in this report.</p>")
+        out.append(
+            "<p>Nothing here yet: once you have looked at an exercise together, it "
+            "appears in this report.</p>"
+        )
     if rep.latest is not None:
         out.append(_latest_html(rep.latest, names))
     if rep.story.moved:
-        out.append("<section><h2>Since last time</h2>"
-                   + "".join(f"<p>{_e(m)}</p>" for m in rep.story.moved) + "</section>")
+        out.append(
+            "<section><h2>Since last time</h2>"
+            + "".join(f"<p>{_e(m)}</p>" for m in rep.story.moved)
+            + "</section>"
+        )
     figures = story_charts.figures(rep.story, styles, rep.answer_words)
     if figures:
         out.append("<h2>Over time</h2>")
         for i, (title, fig, lines) in enumerate(figures):
-            chart = fig.to_html(full_html=False, include_plotlyjs=(i == 0),
-                                config={"displayModeBar": False, "staticPlot": True},
-                                default_width="100%")
-            out.append(f"<div class='chart'><h3>{_e(title)}</h3>{chart}"
-                       "<details><summary>The chart in words</summary><ul class='words'>"
-                       + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul></details></div>")
+            chart = fig.to_html(
+                full_html=False,
+                include_plotlyjs=(i == 0),
+                config={"displayModeBar": False, "staticPlot": True},
+                default_width="100%",
+            )
+            out.append(
+                f"<div class='chart'><h3>{_e(title)}</h3>{chart}"
+                "<details><summary>The chart in words</summary><ul class='words'>"
+                + "".join(f"<li>{_e(x)}</li>" for x in lines)
+                + "</ul></details></div>"
+            )
     if rep.story.entries:
         out.append("<h2>Along the way</h2>")
         for entry in rep.story.entries:
-            out.append(f"<div class='entry'><strong>{_e(entry.title)}</strong> "
-                       f"<span class='muted'>· {_e(story.day(entry.when))}</span>")
+            out.append(
+                f"<div class='entry'><strong>{_e(entry.title)}</strong> "
+                f"<span class='muted'>· {_e(story.day(entry.when))}</span>"
+            )
             for line in entry.lines:
                 who, words = _said(names, line)
-                out.append("<div>" + (f"<span class='who'>{_e(who)}:</span> " if who else "")
-                           + _e(words) + "</div>")
+                out.append(
+                    "<div>"
+                    + (f"<span class='who'>{_e(who)}:</span> " if who else "")
+                    + _e(words)
+                    + "</div>"
+                )
             out.append("</div>")
     if rep.left_out:
-        out.append("<section><h2>Not in this report</h2>"
-                   + "".join(f"<p>{_e(s)}</p>" for s in rep.left_out) + "</section>")
+        out.append(
+            "<section><h2>Not in this report</h2>"
+            + "".join(f"<p>{_e(s)}</p>" for s in rep.left_out)
+            + "</section>"
+        )
     out.append(f"<p class='muted'>{_e(NOT_THERAPY)}</p></body></html>")
     return "\n".join(out)
 
 
 def _latest_html(latest: Latest, names: Mapping[str, str]) -> str:
-    parts = [f"<section><h2>Your latest round together</h2><p class='muted'>"
-             f"What makes you feel safe? · {_e(story.day(latest.when))}</p>"]
+    parts = [
+        f"<section><h2>Your latest round together</h2><p class='muted'>"
+        f"What makes you feel safe? · {_e(story.day(latest.when))}</p>"
+    ]
     for p in story.PARTNERS:
         if latest.words[p]:
-            parts.append(f"<p><span class='who'>{_e(names[p])}:</span> "
-                         f"{_e(latest.words[p])}</p>")
+            parts.append(f"<p><span class='who'>{_e(names[p])}:</span> {_e(latest.words[p])}</p>")
     if latest.meets:
-        parts.append("<h3>Where you meet</h3><ul>"
-                     + "".join(f"<li>{_e(t)}</li>" for t in latest.meets) + "</ul>")
+        parts.append(
+            "<h3>Where you meet</h3><ul>"
+            + "".join(f"<li>{_e(t)}</li>" for t in latest.meets)
+            + "</ul>"
+        )
     if latest.differences:
-        parts.append("<h3>Where you differ, and a way to start talking</h3><ul>" + "".join(
-            f"<li><strong>{_e(t)}</strong>: {_e(s)}</li>" for t, s in latest.differences)
-            + "</ul>")
+        parts.append(
+            "<h3>Where you differ, and a way to start talking</h3><ul>"
+            + "".join(f"<li><strong>{_e(t)}</strong>: {_e(s)}</li>" for t, s in latest.differences)
+            + "</ul>"
+        )
     for p, other in (("a", "b"), ("b", "a")):
         if latest.surprises[p]:
-            parts.append(f"<h3>What surprised {_e(names[p])} about {_e(names[other])}</h3><ul>"
-                         + "".join(f"<li>{_e(t)}</li>" for t in latest.surprises[p])
-                         + "</ul>")
+            parts.append(
+                f"<h3>What surprised {_e(names[p])} about {_e(names[other])}</h3><ul>"
+                + "".join(f"<li>{_e(t)}</li>" for t in latest.surprises[p])
+                + "</ul>"
+            )
     parts.append("</section>")
     return "".join(parts)
 
@@ -203,8 +240,14 @@ def _hex(color: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
-def pdf_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
-               styles: Mapping[str, Any], page_format: str = "A4") -> bytes:
+def pdf_report(
+    export: Mapping[str, Any],
+    catalog: Any,
+    *,
+    made_at: float,
+    styles: Mapping[str, Any],
+    page_format: str = "A4",
+) -> bytes:
     from fpdf import FPDF
 
     rep = gather(export, catalog, made_at)
@@ -219,8 +262,13 @@ def pdf_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
-    def text(size: float, words: str, bold: bool = False, gap: float = 1.5,
-             color: tuple[int, int, int] = (31, 36, 48)) -> None:
+    def text(
+        size: float,
+        words: str,
+        bold: bool = False,
+        gap: float = 1.5,
+        color: tuple[int, int, int] = (31, 36, 48),
+    ) -> None:
         pdf.set_font("DejaVu", "B" if bold else "", size)
         pdf.set_text_color(*color)
         pdf.set_x(pdf.l_margin)
@@ -228,12 +276,14 @@ def pdf_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
         pdf.ln(gap)
 
     text(22, "Our story so far", bold=True)
-    text(11, f"{names['a']} and {names['b']} · made on {story.day(made_at)}",
-         color=(74, 82, 96))
+    text(11, f"{names['a']} and {names['b']} · made on {story.day(made_at)}", color=(74, 82, 96))
     text(11, COVER, gap=4)
     if rep.story.empty:
-        text(11, "Nothing here yet: once you have looked at an exercise together, it "
-                 "appears in this report.")
+        text(
+            11,
+            "Nothing here yet: once you have looked at an exercise together, it "
+            "appears in this report.",
+        )
     if rep.latest is not None:
         lt = rep.latest
         text(15, "Your latest round together", bold=True)
@@ -259,10 +309,11 @@ def pdf_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
         text(15, "Since last time", bold=True)
         for m in rep.story.moved:
             text(11, m)
-    groups = [("Where each of you stands, round by round", rep.story.scales, None),
-              ("How each of you felt after a dialogue", rep.story.felt, None),
-              ("How the weeks felt (0 not at all, 4 completely)", rep.story.week,
-               rep.answer_words)]
+    groups = [
+        ("Where each of you stands, round by round", rep.story.scales, None),
+        ("How each of you felt after a dialogue", rep.story.felt, None),
+        ("How the weeks felt (0 not at all, 4 completely)", rep.story.week, rep.answer_words),
+    ]
     if any(g[1] for g in groups):
         text(15, "Over time", bold=True)
         _legend(pdf, names, styles)
@@ -291,8 +342,7 @@ def pdf_report(export: Mapping[str, Any], catalog: Any, *, made_at: float,
 def _printable(words: str) -> str:
     """Characters DejaVu Sans can't draw (emoji and the like) become "?" rather than
     an empty box or an error."""
-    return "".join(ch if ord(ch) < 0x2E80 or 0xAC00 <= ord(ch) <= 0xD7A3 else "?"
-                   for ch in words)
+    return "".join(ch if ord(ch) < 0x2E80 or 0xAC00 <= ord(ch) <= 0xD7A3 else "?" for ch in words)
 
 
 def _legend(pdf: Any, names: Mapping[str, str], styles: Mapping[str, Any]) -> None:
@@ -325,8 +375,7 @@ def _panel(pdf: Any, s: story.Series, styles: Mapping[str, Any], width: float) -
     pdf.set_font("DejaVu", "B", 9)
     pdf.set_text_color(31, 36, 48)
     pdf.set_x(pdf.l_margin)
-    label = s.label + (f"   ({s.low} = {s.poles[0]} · {s.high} = {s.poles[1]})" if s.poles
-                       else "")
+    label = s.label + (f"   ({s.low} = {s.poles[0]} · {s.high} = {s.poles[1]})" if s.poles else "")
     pdf.cell(width, 4, _printable(label))
     pdf.ln(5)
     top = pdf.get_y()

@@ -30,8 +30,7 @@ WORD_JOINER = "\u2060"  # zero width, no line break: invisible, but no pattern s
 
 # Where GFM's autolink literals start: ``http(s)://``, ``www.``, and the ``@`` of an
 # address (remark-gfm: /(https?:\/\/|www(?=\.))…/gi and /([-.\w+]+)@(…)/u).
-_AUTOLINK_STARTS = re.compile(r"(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?=@)",
-                              re.IGNORECASE)
+_AUTOLINK_STARTS = re.compile(r"(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
 
 
 def _escape(text: str) -> str:
@@ -69,7 +68,7 @@ _EMPHASIS = re.compile(
 def _emphasis_only(line: str) -> str:
     out, pos = [], 0
     for m in _EMPHASIS.finditer(line):
-        out.append(_escape(line[pos:m.start()]))
+        out.append(_escape(line[pos : m.start()]))
         for group, mark in (("strong", "**"), ("star", "*"), ("under", "_")):
             inner = m.group(group)
             if inner is not None:

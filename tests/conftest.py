@@ -8,8 +8,7 @@ from hypothesis import settings
 
 # In CI the property tests run a fixed, repeatable set of examples (derandomized), so a
 # run is never red by chance; locally they explore new examples each time.
-settings.register_profile("ci", derandomize=True, database=None, deadline=None,
-                          print_blob=True)
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
@@ -25,7 +24,8 @@ BACKENDS = ("sqlite", "postgres")
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "sqlite_only: reads the SQLite file itself, so it has no Postgres twin")
+        "markers", "sqlite_only: reads the SQLite file itself, so it has no Postgres twin"
+    )
 
 
 def pytest_generate_tests(metafunc):

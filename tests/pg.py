@@ -42,9 +42,11 @@ def find_bindir() -> Path | None:
     """STUDIO_PG_BIN, else Debian's /usr/lib/postgresql/<newest>/bin, else the PATH."""
     configured = os.environ.get("STUDIO_PG_BIN", "").strip()
     candidates = [configured] if configured else []
-    candidates += sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                         key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit()
-                         else 0, reverse=True)
+    candidates += sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"),
+        key=lambda p: int(Path(p).parent.name) if Path(p).parent.name.isdigit() else 0,
+        reverse=True,
+    )
     initdb = shutil.which("initdb")
     if initdb:
         candidates.append(str(Path(initdb).resolve().parent))
@@ -65,8 +67,9 @@ def _run_as() -> tuple[int, int] | None:
         except KeyError:
             continue
         return entry.pw_uid, entry.pw_gid
-    raise PostgresUnavailable("Running as root and there is no 'postgres' user to run "
-                              "the test server as. " + INSTALL_HINT)
+    raise PostgresUnavailable(
+        "Running as root and there is no 'postgres' user to run the test server as. " + INSTALL_HINT
+    )
 
 
 class PostgresServer:
@@ -104,9 +107,22 @@ class PostgresServer:
                 os.chown(path, *self._as)
         if not self.data.exists():
             done = subprocess.run(
-                [str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user,
-                 "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-                capture_output=True, text=True, **self._subprocess_kwargs(),
+                [
+                    str(self.bindir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    self.user,
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ],
+                capture_output=True,
+                text=True,
+                **self._subprocess_kwargs(),
             )
             if done.returncode != 0:
                 raise PostgresUnavailable(f"initdb failed: {done.stderr.strip()[-400:]}")
@@ -119,11 +135,28 @@ class PostgresServer:
     def _spawn(self) -> None:
         log = open(self.log, "ab")  # noqa: SIM115 - handed to the child
         self.proc = subprocess.Popen(
-            [str(self.bindir / "postgres"), "-D", str(self.data), "-k", str(self.socket_dir),
-             "-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off",
-             "-c", "full_page_writes=off", "-c", "max_connections=400",
-             "-c", "shared_buffers=64MB"],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(self.bindir / "postgres"),
+                "-D",
+                str(self.data),
+                "-k",
+                str(self.socket_dir),
+                "-c",
+                "listen_addresses=",
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+                "-c",
+                "max_connections=400",
+                "-c",
+                "shared_buffers=64MB",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             **self._subprocess_kwargs(),
         )
         log.close()
@@ -136,7 +169,8 @@ class PostgresServer:
             if self.proc is not None and self.proc.poll() is not None:
                 raise PostgresUnavailable(
                     "The test Postgres server stopped at start: "
-                    + self.log.read_text(errors="replace")[-600:])
+                    + self.log.read_text(errors="replace")[-600:]
+                )
             try:
                 with psycopg.connect(self.dsn("postgres"), connect_timeout=2):
                     return
@@ -144,7 +178,8 @@ class PostgresServer:
                 if time.monotonic() > deadline:
                     said = self.log.read_text(errors="replace")[-600:]
                     raise PostgresUnavailable(
-                        "The test Postgres server did not start in time: " + said) from None
+                        "The test Postgres server did not start in time: " + said
+                    ) from None
                 time.sleep(0.05)  # the server process, not Streamlit: poll its socket
 
     def stop(self, *, fast: bool = True) -> None:
@@ -192,8 +227,10 @@ class PostgresServer:
         import psycopg
 
         with psycopg.connect(self.dsn("postgres")) as conn:
-            return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                (name,)).fetchone() is not None
+            return (
+                conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+                is not None
+            )
 
     def _make_template(self) -> None:
         from studio.store import Store

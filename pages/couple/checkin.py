@@ -11,8 +11,11 @@ if couple.stage != "ready":
 cat = context.catalog()
 st.title("Our weekly check-in")
 if checkin_service.find_spec(cat) is None:
-    st.warning("The check-in can't be opened right now because its content file has a "
-               "problem. The other exercises still work.", icon=":material/description:")
+    st.warning(
+        "The check-in can't be opened right now because its content file has a "
+        "problem. The other exercises still work.",
+        icon=":material/description:",
+    )
     for err in cat.errors:
         if err.path.name == "weekly_checkin.toml":
             st.text(str(err))

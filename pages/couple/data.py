@@ -16,8 +16,10 @@ st.write(
 )
 
 st.header("Take a copy")
-st.write("A file with your names, answers, topics and notes, readable in any text editor. "
-         "It holds only what you have looked at together.")
+st.write(
+    "A file with your names, answers, topics and notes, readable in any text editor. "
+    "It holds only what you have looked at together."
+)
 export = store.export_couple(couple.id)
 for sentence in export.get("not_in_this_file", []):  # the store's words, never user text
     st.info(sentence, icon=":material/lock:")
@@ -36,8 +38,13 @@ st.write(
     "out of any workshop. It can't be undone, and it happens on this computer right away."
 )
 sure = st.checkbox("Yes, delete everything about the two of us", key="forget_sure")
-if st.button("Forget us", type="primary", disabled=not sure, icon=":material/delete_forever:",
-             key="forget_go"):
+if st.button(
+    "Forget us",
+    type="primary",
+    disabled=not sure,
+    icon=":material/delete_forever:",
+    key="forget_go",
+):
     store.forget_couple(couple.id)
     st.session_state.clear()
     st.switch_page(context.PAGES["welcome"], query_params=context.keep_params(c=None, bye="1"))

@@ -35,8 +35,10 @@ if membership is not None and waiting in (None, membership.room.code):
         "stay yours unless you both choose to share totals-only figures."
     )
     with st.expander("Leave this workshop"):
-        st.write("You can leave at any time. Anything you shared with the room is taken "
-                 "out of the next totals.")
+        st.write(
+            "You can leave at any time. Anything you shared with the room is taken "
+            "out of the next totals."
+        )
         if st.button("Leave the workshop", key="join_leave", icon=":material/logout:"):
             room_service.leave_room(store, couple)
             st.rerun()
@@ -44,8 +46,9 @@ if membership is not None and waiting in (None, membership.room.code):
 
 ended = room_service.current_room(store, couple, open_only=False)
 if ended is not None and not ended.room.is_open and not waiting:
-    st.info("The workshop you joined has ended. Thank you for taking part.",
-            icon=":material/favorite:")
+    st.info(
+        "The workshop you joined has ended. Thank you for taking part.", icon=":material/favorite:"
+    )
 
 st.write(
     "Type the code from the big screen. Your screen will then follow the workshop: "
@@ -53,7 +56,10 @@ st.write(
 )
 with st.form("join_form", border=True):
     typed = st.text_input(
-        "Room code", value=waiting or "", max_chars=24, key="join_code",
+        "Room code",
+        value=waiting or "",
+        max_chars=24,
+        key="join_code",
         placeholder="From the big screen",
         help="Six letters and numbers. Case and dashes don't matter.",
     )
@@ -62,8 +68,9 @@ if submitted:
     try:
         room_service.join_room(store, couple, typed)
     except room_service.JoinRefused as exc:
-        st.error(str(exc), icon=":material/hourglass_top:" if exc.retry_after
-                 else ":material/error:")
+        st.error(
+            str(exc), icon=":material/hourglass_top:" if exc.retry_after else ":material/error:"
+        )
     else:
         room_banner.forget_code()
         st.query_params.pop(JOIN_QUERY_PARAM, None)

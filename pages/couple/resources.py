@@ -25,18 +25,28 @@ def _remember_country() -> None:
 def _line(line: helplines.Helpline) -> None:
     """One helpline: who they are and how to reach them, as text (never a link)."""
     st.markdown("**" + md_escape(line.organisation) + "**")
-    reach = [f"Phone {line.phone}" if line.phone else None, line.text,
-             line.web and f"Web {line.web}"]
+    reach = [
+        f"Phone {line.phone}" if line.phone else None,
+        line.text,
+        line.web and f"Web {line.web}",
+    ]
     st.markdown(md_escape(" · ".join(r for r in reach if r)))
     st.caption(md_escape(line.about))
 
 
 with st.container(key="help_quick_exit", horizontal=True, vertical_alignment="center"):
-    if st.button("Leave this page now", key="help_leave", type="primary",
-                 icon=":material/exit_to_app:", on_click=_leave):
+    if st.button(
+        "Leave this page now",
+        key="help_leave",
+        type="primary",
+        icon=":material/exit_to_app:",
+        on_click=_leave,
+    ):
         st.switch_page(context.PAGES["welcome"], query_params={})
-    st.caption("Goes straight to the start page and takes your link out of the address "
-               "bar. Your browser's history still has it; a private window keeps none.")
+    st.caption(
+        "Goes straight to the start page and takes your link out of the address "
+        "bar. Your browser's history still has it; a private window keeps none."
+    )
 
 st.title("Help and resources")
 st.write("Everything on this page works without the internet. Nothing here is recorded.")
@@ -75,9 +85,14 @@ names = {c.key: c.name for c in book.countries} if book else {}
 names[ELSEWHERE] = "Somewhere else"
 chosen = st.session_state.get(COUNTRY)
 st.selectbox(
-    "Where are you?", keys, index=keys.index(chosen) if chosen in keys else None,
-    format_func=names.__getitem__, placeholder="Choose a country", key="help_country_pick",
-    on_change=_remember_country, help="Kept only in this browser tab, never saved.",
+    "Where are you?",
+    keys,
+    index=keys.index(chosen) if chosen in keys else None,
+    format_func=names.__getitem__,
+    placeholder="Choose a country",
+    key="help_country_pick",
+    on_change=_remember_country,
+    help="Kept only in this browser tab, never saved.",
 )
 country = book.country(chosen) if book else None
 if country is not None:
@@ -109,15 +124,24 @@ st.write(
 )
 if book is not None:
     with st.expander("Where these numbers come from"):
-        st.markdown(md_escape(
-            "Each one was checked on the organisation's own page (or its funder's) on the "
-            "date shown. Numbers change: if one doesn't work, search for the organisation."))
+        st.markdown(
+            md_escape(
+                "Each one was checked on the organisation's own page (or its funder's) on the "
+                "date shown. Numbers change: if one doesn't work, search for the organisation."
+            )
+        )
         for c in book.countries:
             for line in c.lines:
-                st.caption(md_escape(f"{c.name} · {line.organisation} · {line.source_by} · "
-                                     f"checked {line.checked:%d %B %Y} · "
-                                     + " ; ".join(line.sources)))
+                st.caption(
+                    md_escape(
+                        f"{c.name} · {line.organisation} · {line.source_by} · "
+                        f"checked {line.checked:%d %B %Y} · " + " ; ".join(line.sources)
+                    )
+                )
 # On a projector the couple's link stays off the big screen (even in a link's address).
-st.page_link(context.PAGES["welcome"], label="Back to the studio", icon=":material/arrow_back:",
-             query_params=context.keep_params(c=None) if context.projector()
-             else context.keep_params())
+st.page_link(
+    context.PAGES["welcome"],
+    label="Back to the studio",
+    icon=":material/arrow_back:",
+    query_params=context.keep_params(c=None) if context.projector() else context.keep_params(),
+)

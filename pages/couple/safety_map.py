@@ -14,8 +14,11 @@ lexicon = cat.get("themes")
 if spec is None:
     layout.where("answers")
     st.title("What makes you feel safe?")
-    st.warning("This exercise can't be opened right now because its content file has a "
-               "problem. The other exercises still work.", icon=":material/description:")
+    st.warning(
+        "This exercise can't be opened right now because its content file has a "
+        "problem. The other exercises still work.",
+        icon=":material/description:",
+    )
     for err in cat.errors:
         if err.path.name in ("safety_map.toml",):
             st.text(str(err))

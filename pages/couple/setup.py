@@ -14,7 +14,7 @@ if context.token() and couple is None:
 
 
 def _create() -> None:
-    """"That's us" (a form callback: the couple exists before the page draws again)."""
+    """ "That's us" (a form callback: the couple exists before the page draws again)."""
     ss = st.session_state
     problems = []
     names = {}
@@ -29,9 +29,12 @@ def _create() -> None:
         ss["setup_problems"] = problems
         return
     new = store.create_couple(
-        name_a=names["a"], name_b=names["b"],
-        color_a=ss["color_a"], color_b=ss["color_b"],
-        symbol_a=ss["symbol_a"], symbol_b=ss["symbol_b"],
+        name_a=names["a"],
+        name_b=names["b"],
+        color_a=ss["color_a"],
+        color_b=ss["color_b"],
+        symbol_a=ss["symbol_a"],
+        symbol_b=ss["symbol_b"],
     )
     st.query_params[context.COUPLE_PARAM] = new.token
 
@@ -52,18 +55,31 @@ if couple is None:
             with col:
                 st.markdown("**" + default_name + "**")
                 which = "the first" if p == "a" else "the second"
-                st.text_input("Name of " + which + " partner", key=f"name_{p}",
-                              placeholder=default_name,
-                              help="Leave empty to use " + default_name + ".")
-                st.selectbox("Colour for " + default_name, sw_keys, index=sw_keys.index(dcol),
-                             key=f"color_{p}", format_func=lambda k: partners.swatch(k).label)
-                st.selectbox("Symbol for " + default_name, sy_keys, index=sy_keys.index(dsym),
-                             key=f"symbol_{p}", format_func=lambda k: partners.symbol(k).glyph
-                             + " " + partners.symbol(k).label)
+                st.text_input(
+                    "Name of " + which + " partner",
+                    key=f"name_{p}",
+                    placeholder=default_name,
+                    help="Leave empty to use " + default_name + ".",
+                )
+                st.selectbox(
+                    "Colour for " + default_name,
+                    sw_keys,
+                    index=sw_keys.index(dcol),
+                    key=f"color_{p}",
+                    format_func=lambda k: partners.swatch(k).label,
+                )
+                st.selectbox(
+                    "Symbol for " + default_name,
+                    sy_keys,
+                    index=sy_keys.index(dsym),
+                    key=f"symbol_{p}",
+                    format_func=lambda k: partners.symbol(k).glyph + " " + partners.symbol(k).label,
+                )
         st.form_submit_button("That's us", type="primary", on_click=_create)
     for msg in st.session_state.pop("setup_problems", []):
         st.error(msg, icon=":material/edit:")
     st.stop()
+
 
 def _safe_to_go_on(couple_id: int, p: str) -> None:
     curtain.close(f"setup_safety_{p}")
@@ -81,8 +97,13 @@ if couple.stage == "ready" and st.session_state.pop("setup_go_first", False):
 if couple.stage in ("safety_a", "safety_b"):
     p = couple.stage[-1]
     layout.where("safety_notes")
-    if curtain.curtain(couple, p, key=f"setup_safety_{p}",
-                       purpose="A short note that each of you reads alone.", offer_pin=False):
+    if curtain.curtain(
+        couple,
+        p,
+        key=f"setup_safety_{p}",
+        purpose="A short note that each of you reads alone.",
+        offer_pin=False,
+    ):
         st.title("Just for you, " + label(couple, p))
         st.write(
             "These exercises are made for couples where **both of you feel safe with each "
@@ -97,13 +118,21 @@ if couple.stage in ("safety_a", "safety_b"):
         st.caption("Nothing you choose about this note is saved.")
         c1, c2 = st.columns(2)
         with c1:
-            st.button("I feel safe to go on", type="primary", key=f"safety_ok_{p}",
-                      on_click=_safe_to_go_on, args=(couple.id, p))
+            st.button(
+                "I feel safe to go on",
+                type="primary",
+                key=f"safety_ok_{p}",
+                on_click=_safe_to_go_on,
+                args=(couple.id, p),
+            )
         with c2:
             if st.button("Show me help and resources", key=f"safety_help_{p}"):
                 context.go("resources")
-        st.page_link(context.PAGES["welcome"], label="Leave quietly (back to the start page)",
-                     icon=":material/logout:")
+        st.page_link(
+            context.PAGES["welcome"],
+            label="Leave quietly (back to the start page)",
+            icon=":material/logout:",
+        )
         # Their first private screen: a PIN, if they like (never required).
         curtain.pin_offer(couple, p, key=f"setup_safety_{p}")
     st.stop()

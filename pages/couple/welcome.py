@@ -16,8 +16,10 @@ st.write(
 
 couple = context.current_couple() if context.token() else None
 if st.query_params.get("bye") == "1":
-    st.success("Everything about the two of you has been deleted from this computer.",
-               icon=":material/check_circle:")
+    st.success(
+        "Everything about the two of you has been deleted from this computer.",
+        icon=":material/check_circle:",
+    )
 if context.token() and couple is None:
     st.warning(
         "We couldn't find that session. The link may have been deleted, or copied only in "

@@ -68,11 +68,15 @@ def _safe_exception_text(exc: BaseException) -> str:
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        frames = "".join(traceback.format_tb(current.__traceback__)) if current.__traceback__ \
-            else ""
+        frames = (
+            "".join(traceback.format_tb(current.__traceback__)) if current.__traceback__ else ""
+        )
         name = f"{type(current).__module__}.{type(current).__qualname__}"
-        said = str(current) if isinstance(current, StoreUnavailable) else \
-            "(message withheld: it may hold what someone typed)"
+        said = (
+            str(current)
+            if isinstance(current, StoreUnavailable)
+            else "(message withheld: it may hold what someone typed)"
+        )
         parts.append(f"Traceback (most recent call last):\n{frames}{name}: {said}")
         current = current.__cause__ or current.__context__
     return "\n\nWhile handling, or caused by:\n".join(reversed(parts))
@@ -138,8 +142,11 @@ def _install_error_handling() -> None:
             if isinstance(problem, StoreFull):
                 main.error(str(problem), icon=":material/hard_drive:")
             else:
-                main.error("The studio can't reach its data right now, so we stopped here "
-                           "to keep everything safe.", icon=":material/database:")
+                main.error(
+                    "The studio can't reach its data right now, so we stopped here "
+                    "to keep everything safe.",
+                    icon=":material/database:",
+                )
                 main.text(str(problem))
         except Exception:  # drawing the message must not hide the failure
             show_generic(ex)
@@ -190,8 +197,10 @@ def _database_url(_env: tuple[str, str], _cwd: str) -> str:
 def database_url() -> str:
     """``default_database_url()``, worked out once per setting (and working folder):
     it resolves a path, and every page and every poll asks for the store."""
-    return _database_url((os.environ.get("STUDIO_DATABASE_URL", ""),
-                          os.environ.get("STUDIO_DATA_DIR", "")), os.getcwd())
+    return _database_url(
+        (os.environ.get("STUDIO_DATABASE_URL", ""), os.environ.get("STUDIO_DATA_DIR", "")),
+        os.getcwd(),
+    )
 
 
 def store() -> Store:
@@ -200,8 +209,7 @@ def store() -> Store:
         return _store(database_url())
     except StoreUnavailable as exc:
         st.error(
-            "The studio can't open its data right now, so we stopped here to keep "
-            "everything safe.",
+            "The studio can't open its data right now, so we stopped here to keep everything safe.",
             icon=":material/database:",
         )
         st.text(str(exc))

@@ -52,8 +52,9 @@ def _show_message(key: str) -> None:
         (st.warning if kind == "warning" else st.info)(text, icon=":material/info:")
 
 
-def curtain(couple: Couple, partner: str, key: str, purpose: str, *,
-            offer_pin: bool = True) -> bool:
+def curtain(
+    couple: Couple, partner: str, key: str, purpose: str, *, offer_pin: bool = True
+) -> bool:
     """Show the hand-over screen for ``partner`` unless they already said it's them.
 
     ``offer_pin``: on the first private screen after the hand-over, a small collapsed
@@ -70,37 +71,55 @@ def curtain(couple: Couple, partner: str, key: str, purpose: str, *,
     other = "b" if partner == "a" else "a"
     st.header(f"Pass the {context.device()} to " + label(couple, partner))
     st.write(
-        "The next screen is just for " + label(couple, partner) + ". "
-        + label(couple, other) + ", please look away for a moment, or step out of the room. "
+        "The next screen is just for "
+        + label(couple, partner)
+        + ". "
+        + label(couple, other)
+        + ", please look away for a moment, or step out of the room. "
         "You'll get your own turn."
     )
     st.caption(purpose)
     show = "I'm " + label(couple, partner) + " — show me"
     if attempts is None:
         _show_message(key)
-        st.button(show, type="primary", key=f"curtain_btn_{key}", on_click=_open,
-                  args=(key, couple.id))
+        st.button(
+            show, type="primary", key=f"curtain_btn_{key}", on_click=_open, args=(key, couple.id)
+        )
         return False
     _pin_hand_over(couple, partner, key, show, attempts)
     return False
 
 
-def _pin_hand_over(couple: Couple, partner: str, key: str, show: str,
-                   attempts: pins.Attempts) -> None:
+def _pin_hand_over(
+    couple: Couple, partner: str, key: str, show: str, attempts: pins.Attempts
+) -> None:
     """The PIN field and "I'm … — show me", then "Forgot your PIN?"."""
     wait = pins.wait_left(attempts, time.time())
     if wait > 0:
         st.session_state.pop(_say(key), None)
-        st.info("That was a few tries in a row, so the PIN rests for a moment. You can try "
-                "again in " + pins.wait_words(wait) + ".", icon=":material/hourglass_top:")
+        st.info(
+            "That was a few tries in a row, so the PIN rests for a moment. You can try "
+            "again in " + pins.wait_words(wait) + ".",
+            icon=":material/hourglass_top:",
+        )
     else:
         _show_message(key)
     with st.form(f"curtain_form_{key}", clear_on_submit=True, border=False):
-        st.text_input(_PROMPT + label(couple, partner), type="password",
-                      key=f"curtain_pin_{key}", max_chars=pins.MAX_DIGITS,
-                      autocomplete="off", width=_FIELD_WIDTH)
-        st.form_submit_button(show, type="primary", key=f"curtain_btn_{key}",
-                              on_click=_try, args=(key, couple.id, partner))
+        st.text_input(
+            _PROMPT + label(couple, partner),
+            type="password",
+            key=f"curtain_pin_{key}",
+            max_chars=pins.MAX_DIGITS,
+            autocomplete="off",
+            width=_FIELD_WIDTH,
+        )
+        st.form_submit_button(
+            show,
+            type="primary",
+            key=f"curtain_btn_{key}",
+            on_click=_try,
+            args=(key, couple.id, partner),
+        )
     with st.expander("Forgot your PIN?"):
         st.write(
             "You can take your PIN away. So that nothing of yours can be opened without "
@@ -108,8 +127,12 @@ def _pin_hand_over(couple: Couple, partner: str, key: str, show: str,
             "two haven't looked at together yet: your turn there starts again, empty. "
             "Everything you've already looked at together stays as it is."
         )
-        st.button("Take my PIN away, and those answers", key=f"curtain_forgot_{key}",
-                  on_click=_forget, args=(key, couple.id, partner))
+        st.button(
+            "Take my PIN away, and those answers",
+            key=f"curtain_forgot_{key}",
+            on_click=_forget,
+            args=(key, couple.id, partner),
+        )
 
 
 def _open(key: str, couple_id: int) -> None:
@@ -129,9 +152,12 @@ def _try(key: str, couple_id: int, partner: str) -> None:
         ss[_say(key)] = ("info", "Type your PIN first, then press the button.")
     elif result.outcome == "wrong":
         left = result.tries_left
-        ss[_say(key)] = ("info", "That's not quite it. Take your time and try again — after "
-                         + ("1 more try" if left == 1 else f"{left} more tries")
-                         + ", the PIN rests for a minute.")
+        ss[_say(key)] = (
+            "info",
+            "That's not quite it. Take your time and try again — after "
+            + ("1 more try" if left == 1 else f"{left} more tries")
+            + ", the PIN rests for a minute.",
+        )
     # "paused": the screen says how long, from the store.
 
 
@@ -140,8 +166,12 @@ def _forget(key: str, couple_id: int, partner: str) -> None:
     close(key)
     st.session_state[_say(key)] = (
         "info",
-        "Your PIN is gone" + (", and so are your answers not yet looked at together: "
-                              "your turn starts again, empty" if reset else "")
+        "Your PIN is gone"
+        + (
+            ", and so are your answers not yet looked at together: your turn starts again, empty"
+            if reset
+            else ""
+        )
         + ". You can choose a new PIN once you're in.",
     )
 
@@ -155,31 +185,60 @@ def pin_offer(couple: Couple, partner: str, key: str) -> None:
     ss = st.session_state
     has = context.store().has_pin(couple.id, partner)
     said = ss.pop("pin_msg_" + key, None)
-    with st.expander(PIN_CHANGE_TITLE if has else PIN_OFFER_TITLE, icon=":material/lock:",
-                     expanded=said is not None):
+    with st.expander(
+        PIN_CHANGE_TITLE if has else PIN_OFFER_TITLE,
+        icon=":material/lock:",
+        expanded=said is not None,
+    ):
         if said is not None:
             (st.success if said[0] == "success" else st.warning)(said[1])
         if has:
-            st.write("Your private turns open only with your PIN. You can choose a new one, "
-                     "or go on without.")
+            st.write(
+                "Your private turns open only with your PIN. You can choose a new one, "
+                "or go on without."
+            )
         else:
-            st.write("So each of you has a space that's just yours: with a PIN, your private "
-                     f"turns open only when you type it. {pins.MIN_DIGITS} to "
-                     f"{pins.MAX_DIGITS} digits. It's up to you — everything works without "
-                     "one too.")
+            st.write(
+                "So each of you has a space that's just yours: with a PIN, your private "
+                f"turns open only when you type it. {pins.MIN_DIGITS} to "
+                f"{pins.MAX_DIGITS} digits. It's up to you — everything works without "
+                "one too."
+            )
         with st.form(f"pin_form_{key}", clear_on_submit=True, border=False):
-            st.text_input("New PIN" if has else "PIN", type="password", key=f"pin_new_{key}",
-                          max_chars=pins.MAX_DIGITS, autocomplete="off", width=_FIELD_WIDTH)
-            st.text_input("The same PIN again", type="password", key=f"pin_again_{key}",
-                          max_chars=pins.MAX_DIGITS, autocomplete="off", width=_FIELD_WIDTH)
-            st.form_submit_button("Keep this PIN", key=f"pin_keep_{key}",
-                                  on_click=_keep_pin, args=(key, couple.id, partner))
+            st.text_input(
+                "New PIN" if has else "PIN",
+                type="password",
+                key=f"pin_new_{key}",
+                max_chars=pins.MAX_DIGITS,
+                autocomplete="off",
+                width=_FIELD_WIDTH,
+            )
+            st.text_input(
+                "The same PIN again",
+                type="password",
+                key=f"pin_again_{key}",
+                max_chars=pins.MAX_DIGITS,
+                autocomplete="off",
+                width=_FIELD_WIDTH,
+            )
+            st.form_submit_button(
+                "Keep this PIN",
+                key=f"pin_keep_{key}",
+                on_click=_keep_pin,
+                args=(key, couple.id, partner),
+            )
         if has:
-            st.button("Go on without a PIN", key=f"pin_remove_{key}",
-                      on_click=_remove_pin, args=(key, couple.id, partner))
-        st.caption("Only a scrambled form of it is kept on this computer, never the PIN. "
-                   "If you forget it, you can take it away at your hand-over — your answers "
-                   "not yet looked at together go with it.")
+            st.button(
+                "Go on without a PIN",
+                key=f"pin_remove_{key}",
+                on_click=_remove_pin,
+                args=(key, couple.id, partner),
+            )
+        st.caption(
+            "Only a scrambled form of it is kept on this computer, never the PIN. "
+            "If you forget it, you can take it away at your hand-over — your answers "
+            "not yet looked at together go with it."
+        )
 
 
 def _keep_pin(key: str, couple_id: int, partner: str) -> None:
@@ -193,15 +252,19 @@ def _keep_pin(key: str, couple_id: int, partner: str) -> None:
         ss["pin_msg_" + key] = ("warning", str(exc))
         return
     context.store().set_pin(couple_id, partner, pins.hash_pin(pin))
-    ss["pin_msg_" + key] = ("success", "Your PIN is kept. From your next hand-over on, your "
-                            "turns open with it.")
+    ss["pin_msg_" + key] = (
+        "success",
+        "Your PIN is kept. From your next hand-over on, your turns open with it.",
+    )
 
 
 def _remove_pin(key: str, couple_id: int, partner: str) -> None:
     st.session_state[_OFFER_KEEP + key] = couple_id
     context.store().remove_pin(couple_id, partner)
-    st.session_state["pin_msg_" + key] = ("success", "Your PIN is gone. Your turns open with "
-                                          "the hand-over button again.")
+    st.session_state["pin_msg_" + key] = (
+        "success",
+        "Your PIN is gone. Your turns open with the hand-over button again.",
+    )
 
 
 # -- closing -------------------------------------------------------------------------------
@@ -216,8 +279,9 @@ def close(key: str) -> None:
 
 def close_all() -> None:
     """Drop every open curtain of this tab: the next private turn starts at the hand-over."""
-    for flag in [k for k in st.session_state if isinstance(k, str)
-                 and k.startswith((_PREFIX, _OFFER))]:
+    for flag in [
+        k for k in st.session_state if isinstance(k, str) and k.startswith((_PREFIX, _OFFER))
+    ]:
         del st.session_state[flag]
 
 

@@ -86,8 +86,12 @@ def spec_or_stop() -> DialogueSpec:
         )
         for err in context.catalog().errors:
             st.text(str(err))
-        st.page_link(context.PAGES["home"], label="Back to our space",
-                     icon=":material/favorite:", query_params=context.keep_params())
+        st.page_link(
+            context.PAGES["home"],
+            label="Back to our space",
+            icon=":material/favorite:",
+            query_params=context.keep_params(),
+        )
         st.stop()
     return spec
 
@@ -124,8 +128,14 @@ def _topic_from(key: str) -> tuple[str | None, int | None]:
     return st.session_state.get(f"{key}_text"), None
 
 
-def _press(store: Store, couple: Couple, run: svc.Running, event: str,
-           inputs: dict[str, str] | None = None, topic_key: str | None = None) -> None:
+def _press(
+    store: Store,
+    couple: Couple,
+    run: svc.Running,
+    event: str,
+    inputs: dict[str, str] | None = None,
+    topic_key: str | None = None,
+) -> None:
     """Button callback: one press = one event, committed before the script reruns.
 
     ``inputs`` maps an argument of the event to the widget key holding its value.
@@ -141,19 +151,38 @@ def _press(store: Store, couple: Couple, run: svc.Running, event: str,
         _say_later(event, str(exc))
 
 
-def _button(store: Store, couple: Couple, run: svc.Running, event: str, text: str, *,
-            primary: bool | None = None, inputs: dict[str, str] | None = None,
-            topic_key: str | None = None) -> None:
+def _button(
+    store: Store,
+    couple: Couple,
+    run: svc.Running,
+    event: str,
+    text: str,
+    *,
+    primary: bool | None = None,
+    inputs: dict[str, str] | None = None,
+    topic_key: str | None = None,
+) -> None:
     if primary is None:
         primary = event not in svc.SECONDARY
-    st.button(text, key=_key(run, event), type="primary" if primary else "secondary",
-              width="stretch", on_click=_press, args=(store, couple, run, event),
-              kwargs={"inputs": inputs, "topic_key": topic_key})
+    st.button(
+        text,
+        key=_key(run, event),
+        type="primary" if primary else "secondary",
+        width="stretch",
+        on_click=_press,
+        args=(store, couple, run, event),
+        kwargs={"inputs": inputs, "topic_key": topic_key},
+    )
     _flash(event)
 
 
-def _action_row(store: Store, couple: Couple, run: svc.Running, events: list[tuple[str, str]],
-                name: str = "main") -> None:
+def _action_row(
+    store: Store,
+    couple: Couple,
+    run: svc.Running,
+    events: list[tuple[str, str]],
+    name: str = "main",
+) -> None:
     """The step's main buttons, kept in view at the bottom of the window (see _CSS)."""
     if not events:
         return
@@ -181,15 +210,17 @@ def topic_picker(store: Store, couple: Couple, variant: str, who: str, key: str)
         pick = st.radio(
             question,
             [c.id for c in choices] + [OWN],
-            format_func=lambda i: "Something else, in our own words" if i == OWN
-            else md_escape(shorten(texts[i], 90)),
+            format_func=lambda i: (
+                "Something else, in our own words" if i == OWN else md_escape(shorten(texts[i], 90))
+            ),
             key=f"{key}_pick",
         )
         st.caption("These came up in *What makes you feel safe?*")
         question = "In a few words"
     if pick == OWN:
-        st.text_input(question, max_chars=machine.TOPIC_MAX, key=f"{key}_text",
-                      placeholder=placeholder)
+        st.text_input(
+            question, max_chars=machine.TOPIC_MAX, key=f"{key}_text", placeholder=placeholder
+        )
 
 
 # ------------------------------------------------------------------ start screen
@@ -200,14 +231,22 @@ def _start(store: Store, couple: Couple) -> None:
     first = st.session_state.get("dlg_start_first", "a")
     text, topic_id = _topic_from(f"dlg_start_{variant}")
     try:
-        svc.start(store, couple, variant=variant, first_sender=first, topic=text,
-                  topic_id=topic_id, now=time.time())
+        svc.start(
+            store,
+            couple,
+            variant=variant,
+            first_sender=first,
+            topic=text,
+            topic_id=topic_id,
+            now=time.time(),
+        )
     except svc.DialogueInputError as exc:
         _say_later("start", str(exc))
 
 
-def start_screen(store: Store, couple: Couple, spec: DialogueSpec,
-                 last: svc.Running | None) -> None:
+def start_screen(
+    store: Store, couple: Couple, spec: DialogueSpec, last: svc.Running | None
+) -> None:
     st.title("Talk and listen")
     if last is not None and last.state.abandoned:
         st.info(content_md(spec.closing.abandoned_message), icon=":material/favorite:")
@@ -229,14 +268,24 @@ def start_screen(store: Store, couple: Couple, spec: DialogueSpec,
         key="dlg_start_variant",
     )
     st.header("Who shares first?")
-    first = st.radio("The other one listens first", ["a", "b"],
-                     format_func=lambda p: label(couple, p), horizontal=True,
-                     key="dlg_start_first")
+    first = st.radio(
+        "The other one listens first",
+        ["a", "b"],
+        format_func=lambda p: label(couple, p),
+        horizontal=True,
+        key="dlg_start_first",
+    )
     st.header("About what?")
     topic_picker(store, couple, variant, first, key=f"dlg_start_{variant}")
     with st.container(key="dlg_actions_start"):
-        st.button("Let's begin", type="primary", key="dlg_start_go", width="stretch",
-                  on_click=_start, args=(store, couple))
+        st.button(
+            "Let's begin",
+            type="primary",
+            key="dlg_start_go",
+            width="stretch",
+            on_click=_start,
+            args=(store, couple),
+        )
     _flash("start")
 
 
@@ -251,8 +300,7 @@ def _header(couple: Couple, spec: DialogueSpec, state: DialogueState) -> None:
         f"{label(couple, receiver)} listens · *{content_md(spec.variant(state.variant).title)}*"
     )
     with st.container(border=True, key="dlg_topic"):
-        st.caption("What you appreciate" if state.topic_source == "appreciation"
-                   else "Your topic")
+        st.caption("What you appreciate" if state.topic_source == "appreciation" else "Your topic")
         st.text(state.topic or "Something you appreciate about each other")
     if state.phase in machine.PHASE_STEP:
         parts = []
@@ -267,8 +315,7 @@ def _header(couple: Couple, spec: DialogueSpec, state: DialogueState) -> None:
             st.markdown("  ·  ".join(parts))
 
 
-def _side(couple: Couple, partner: str, role: str, task: str, stems: Any,
-          active: bool) -> None:
+def _side(couple: Couple, partner: str, role: str, task: str, stems: Any, active: bool) -> None:
     with st.container(border=True, key=f"dlg_side_{'now' if active else 'wait'}_{partner}"):
         chip(couple, partner)
         st.caption(role)
@@ -280,28 +327,40 @@ def _side(couple: Couple, partner: str, role: str, task: str, stems: Any,
         _stems(stems)
 
 
-def _columns(couple: Couple, state: DialogueState, tasks: dict[str, tuple[str, Any]],
-             talking: tuple[str, ...]) -> None:
+def _columns(
+    couple: Couple,
+    state: DialogueState,
+    tasks: dict[str, tuple[str, Any]],
+    talking: tuple[str, ...],
+) -> None:
     sender, receiver = machine.roles(state)
     cols = st.columns(2, gap="medium")
     with cols[0]:
         _side(couple, sender, "Shares this round", *tasks["sender"], active=sender in talking)
     with cols[1]:
-        _side(couple, receiver, "Listens this round", *tasks["receiver"],
-              active=receiver in talking)
+        _side(
+            couple, receiver, "Listens this round", *tasks["receiver"], active=receiver in talking
+        )
 
 
 def _label(state: DialogueState, event: str) -> str:
     return dict(machine.actions(state)).get(event, event)
 
 
-def _arrange(store: Store, couple: Couple, run: svc.Running, variant_key: str,
-             first_key: str) -> None:
+def _arrange(
+    store: Store, couple: Couple, run: svc.Running, variant_key: str, first_key: str
+) -> None:
     """Button callback: the kind of talk and who shares first, as picked."""
     try:
-        svc.arrange(store, couple, run.id, time.time(), expect_step=run.step_no,
-                    variant=st.session_state.get(variant_key),
-                    first_sender=st.session_state.get(first_key))
+        svc.arrange(
+            store,
+            couple,
+            run.id,
+            time.time(),
+            expect_step=run.step_no,
+            variant=st.session_state.get(variant_key),
+            first_sender=st.session_state.get(first_key),
+        )
     except svc.Stale:
         return
     except svc.DialogueInputError as exc:
@@ -315,16 +374,29 @@ def _settings(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running
         return
     with st.expander(_label(state, "arrange"), icon=":material/tune:"):
         first_key, variant_key = _key(run, "set_first"), _key(run, "set_variant")
-        st.radio("Who shares first?", list(svc.PARTNERS), index=svc.PARTNERS.index(state.sender),
-                 format_func=lambda p: label(couple, p), horizontal=True, key=first_key)
-        st.radio("What kind of talk?", list(machine.VARIANTS),
-                 index=machine.VARIANTS.index(state.variant),
-                 format_func=lambda v: content_md(spec.variant(v).title),
-                 captions=[content_md(spec.variant(v).summary) for v in machine.VARIANTS],
-                 key=variant_key)
+        st.radio(
+            "Who shares first?",
+            list(svc.PARTNERS),
+            index=svc.PARTNERS.index(state.sender),
+            format_func=lambda p: label(couple, p),
+            horizontal=True,
+            key=first_key,
+        )
+        st.radio(
+            "What kind of talk?",
+            list(machine.VARIANTS),
+            index=machine.VARIANTS.index(state.variant),
+            format_func=lambda v: content_md(spec.variant(v).title),
+            captions=[content_md(spec.variant(v).summary) for v in machine.VARIANTS],
+            key=variant_key,
+        )
         st.caption("Your topic stays as it is.")
-        st.button("Go with this", key=_key(run, "arrange"), on_click=_arrange,
-                  args=(store, couple, run, variant_key, first_key))
+        st.button(
+            "Go with this",
+            key=_key(run, "arrange"),
+            on_click=_arrange,
+            args=(store, couple, run, variant_key, first_key),
+        )
         _flash("arrange")
 
 
@@ -334,18 +406,29 @@ def _appointment(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
     st.header(content_md(ap.title))
     if state.history and state.history[-1][1] == "come_back":
         st.info(content_md(ap.come_back_prompt), icon=":material/waving_hand:")
-    _columns(couple, state, {"sender": (ap.sender_task, ap.sender_stems),
-                             "receiver": (ap.receiver_task, ap.receiver_stems)},
-             svc.talkers(state, None))
+    _columns(
+        couple,
+        state,
+        {
+            "sender": (ap.sender_task, ap.sender_stems),
+            "receiver": (ap.receiver_task, ap.receiver_stems),
+        },
+        svc.talkers(state, None),
+    )
     _action_row(store, couple, run, [("ready", _label(state, "ready"))])
     with st.container(border=True):
         st.markdown("**Not now?** " + content_md(ap.not_now_prompt))
         when_key = _key(run, "when")
-        st.text_input("When will you come back to it?", max_chars=machine.WHEN_MAX,
-                      key=when_key, placeholder="For example: tomorrow after dinner")
+        st.text_input(
+            "When will you come back to it?",
+            max_chars=machine.WHEN_MAX,
+            key=when_key,
+            placeholder="For example: tomorrow after dinner",
+        )
         with st.container(key="dlg_actions_notnow"):
-            _button(store, couple, run, "not_now", _label(state, "not_now"),
-                    inputs={"when": when_key})
+            _button(
+                store, couple, run, "not_now", _label(state, "not_now"), inputs={"when": when_key}
+            )
 
 
 def _postponed(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -> None:
@@ -367,11 +450,15 @@ def _step(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) ->
     check = svc.CHECKS.get(state.phase)
     if check is not None:
         st.subheader("“" + check.question + "”")
-        tasks = {"sender": (check.sender_task, step.sender_stems),
-                 "receiver": (check.receiver_task, ())}
+        tasks = {
+            "sender": (check.sender_task, step.sender_stems),
+            "receiver": (check.receiver_task, ()),
+        }
     else:
-        tasks = {"sender": (step.sender_task, step.sender_stems),
-                 "receiver": (step.receiver_task, step.receiver_stems)}
+        tasks = {
+            "sender": (step.sender_task, step.sender_stems),
+            "receiver": (step.receiver_task, step.receiver_stems),
+        }
     if state.phase == "mirror" and state.mirror_count:
         st.caption("Another try — that's how it works. Nobody needs to get it right first time.")
     if state.phase == "send" and state.more_count:
@@ -382,15 +469,27 @@ def _step(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) ->
         count_key = _key(run, "count")
         st.radio("How many requests did you offer?", [1, 2, 3], horizontal=True, key=count_key)
         with st.container(key="dlg_actions_go_request"):
-            _button(store, couple, run, "requested", _label(state, "requested"),
-                    inputs={"count": count_key})
+            _button(
+                store,
+                couple,
+                run,
+                "requested",
+                _label(state, "requested"),
+                inputs={"count": count_key},
+            )
     elif state.phase == "choose":
         choice_key = _key(run, "choice")
-        st.radio("Which one was picked?", list(range(1, state.request_count + 1)),
-                 format_func=lambda i: f"Request {i}", horizontal=True, key=choice_key)
+        st.radio(
+            "Which one was picked?",
+            list(range(1, state.request_count + 1)),
+            format_func=lambda i: f"Request {i}",
+            horizontal=True,
+            key=choice_key,
+        )
         with st.container(key="dlg_actions_go_choose"):
-            _button(store, couple, run, "chosen", _label(state, "chosen"),
-                    inputs={"choice": choice_key})
+            _button(
+                store, couple, run, "chosen", _label(state, "chosen"), inputs={"choice": choice_key}
+            )
     else:
         flow = [(e, t) for e, t in machine.actions(state) if e not in svc.APART]
         _action_row(store, couple, run, flow)
@@ -424,8 +523,15 @@ def _switch(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) 
         topic_key = _key(run, "newtopic")
         topic_picker(store, couple, state.variant, receiver, key=topic_key)
         with st.container(key="dlg_actions_new"):
-            _button(store, couple, run, "switch_new", events["switch_new"], primary=False,
-                    topic_key=topic_key)
+            _button(
+                store,
+                couple,
+                run,
+                "switch_new",
+                events["switch_new"],
+                primary=False,
+                topic_key=topic_key,
+            )
     timer.talk_time(state, couple)
 
 
@@ -442,10 +548,15 @@ def _keep_note(store: Store, run: svc.Running, partner: str, key: str) -> None:
 
 def _notes(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -> None:
     toggle_key = f"dlg_notes_{run.id}"
-    st.toggle("Jot down a few key words as we go", value=run.notes_on, key=toggle_key,
-              on_change=_set_notes, args=(store, run, toggle_key),
-              help="Off unless you want it. A few words per step, kept on this computer "
-                   "with your dialogue.")
+    st.toggle(
+        "Jot down a few key words as we go",
+        value=run.notes_on,
+        key=toggle_key,
+        on_change=_set_notes,
+        args=(store, run, toggle_key),
+        help="Off unless you want it. A few words per step, kept on this computer "
+        "with your dialogue.",
+    )
     if not run.notes_on:
         return
     if run.state.phase in machine.PHASE_STEP:
@@ -453,32 +564,49 @@ def _notes(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -
         for col, p in zip(cols, machine.roles(run.state), strict=True):
             text_key = f"dlg_note_text_{run.id}_{p}"
             with col, st.form(f"dlg_note_{run.id}_{p}", clear_on_submit=True, border=False):
-                st.text_input("Key words from " + label(couple, p), max_chars=svc.NOTE_MAX,
-                              key=text_key)
-                st.form_submit_button("Keep these words", icon=":material/edit_note:",
-                                      on_click=_keep_note, args=(store, run, p, text_key))
+                st.text_input(
+                    "Key words from " + label(couple, p), max_chars=svc.NOTE_MAX, key=text_key
+                )
+                st.form_submit_button(
+                    "Keep these words",
+                    icon=":material/edit_note:",
+                    on_click=_keep_note,
+                    args=(store, run, p, text_key),
+                )
                 _flash(f"note_{p}")
     kept = svc.notes(store, run)
     if kept:
         st.caption("Your key words so far")
         titles = {s.key: s.title for s in spec.variant(run.state.variant).steps}  # st.text: plain
         for n in kept:
-            st.text(f"{plain(couple, n['partner'])} · {titles.get(n['step'], n['step'])}: "
-                    f"{n['text']}")
+            st.text(
+                f"{plain(couple, n['partner'])} · {titles.get(n['step'], n['step'])}: {n['text']}"
+            )
 
 
 def _footer(store: Store, couple: Couple, run: svc.Running) -> None:
     st.divider()
     c1, c2 = st.columns(2)
     with c1:
-        st.button("Take a break", icon=":material/pause_circle:", key="dlg_break",
-                  help="Stop for a while. The clock waits, and everything is kept.",
-                  on_click=services.pause, args=(store, couple))
+        st.button(
+            "Take a break",
+            icon=":material/pause_circle:",
+            key="dlg_break",
+            help="Stop for a while. The clock waits, and everything is kept.",
+            on_click=services.pause,
+            args=(store, couple),
+        )
     with c2, st.popover("Stop this dialogue", icon=":material/stop_circle:"):
-        st.write("It's fine to stop here. What you said so far stays yours; you can start "
-                 "again whenever you like.")
-        st.button("Yes, stop here", key=_key(run, "abandon"), on_click=_press,
-                  args=(store, couple, run, "abandon"))
+        st.write(
+            "It's fine to stop here. What you said so far stays yours; you can start "
+            "again whenever you like."
+        )
+        st.button(
+            "Yes, stop here",
+            key=_key(run, "abandon"),
+            on_click=_press,
+            args=(store, couple, run, "abandon"),
+        )
 
 
 def dialogue_screen(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -> None:
@@ -487,8 +615,7 @@ def dialogue_screen(store: Store, couple: Couple, spec: DialogueSpec, run: svc.R
     if state.paused:
         # Paused in the dialogue but not on a break (the break ended some other way).
         st.info("You paused here. The clock kept your time.", icon=":material/pause_circle:")
-        _action_row(store, couple, run, [("resume_from_pause",
-                                          _label(state, "resume_from_pause"))])
+        _action_row(store, couple, run, [("resume_from_pause", _label(state, "resume_from_pause"))])
         timer.clocks(spec, state, couple)
         return
     if state.phase == "appointment":
@@ -507,15 +634,23 @@ def dialogue_screen(store: Store, couple: Couple, spec: DialogueSpec, run: svc.R
 # ------------------------------------------------------------------- after-step
 
 
-def _seal(store: Store, spec: DialogueSpec, run: svc.Running, p: str, curtain_key: str,
-          skip: bool) -> None:
+def _seal(
+    store: Store, spec: DialogueSpec, run: svc.Running, p: str, curtain_key: str, skip: bool
+) -> None:
     ss = st.session_state
     try:
         if skip:
             svc.skip_rating(store, run, p)
         else:
-            svc.seal_rating(store, spec, run, p, heard=ss.get(f"dlg_rate_heard_{p}"),
-                            safe=ss.get(f"dlg_rate_safe_{p}"), word=ss.get(f"dlg_rate_word_{p}"))
+            svc.seal_rating(
+                store,
+                spec,
+                run,
+                p,
+                heard=ss.get(f"dlg_rate_heard_{p}"),
+                safe=ss.get(f"dlg_rate_safe_{p}"),
+                word=ss.get(f"dlg_rate_word_{p}"),
+            )
     except svc.Stale:
         return
     except svc.DialogueInputError as exc:
@@ -524,8 +659,9 @@ def _seal(store: Store, spec: DialogueSpec, run: svc.Running, p: str, curtain_ke
     curtain.close(curtain_key)  # the turn is over: the next one starts behind the curtain
 
 
-def _rating_form(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running,
-                 p: str, curtain_key: str) -> None:
+def _rating_form(
+    store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running, p: str, curtain_key: str
+) -> None:
     st.header("Just for you, " + label(couple, p))
     st.markdown(content_md(spec.closing.ratings_intro))
     questions = {q.key: q for q in spec.after_questions}
@@ -534,26 +670,46 @@ def _rating_form(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
             q = questions[key]
             low_label = content_md(q.low_label or "not at all")
             high_label = content_md(q.high_label or "completely")
-            st.slider(content_md(q.text), q.low, q.high, value=(q.low + q.high) // 2,
-                      key=f"dlg_rate_{key}_{p}",
-                      help=f"{q.low} = {low_label}, {q.high} = {high_label}")
+            st.slider(
+                content_md(q.text),
+                q.low,
+                q.high,
+                value=(q.low + q.high) // 2,
+                key=f"dlg_rate_{key}_{p}",
+                help=f"{q.low} = {low_label}, {q.high} = {high_label}",
+            )
             if q.low_label or q.high_label:
                 st.caption(f"{q.low} · {low_label}  …  {q.high} · {high_label}")
         if "word" in questions:
             q = questions["word"]
-            st.text_input(content_md(q.text) + (" (if you like)" if q.optional else ""),
-                          max_chars=q.max_length, key=f"dlg_rate_word_{p}")
+            st.text_input(
+                content_md(q.text) + (" (if you like)" if q.optional else ""),
+                max_chars=q.max_length,
+                key=f"dlg_rate_word_{p}",
+            )
         st.caption("Sealed means: nobody sees it until you look at both answers together.")
         with st.container(key=f"dlg_actions_rate_{p}"):
-            st.form_submit_button("Seal my answer", type="primary", width="stretch",
-                                  on_click=_seal, args=(store, spec, run, p, curtain_key, False))
-            st.form_submit_button("I'd rather not say", width="stretch",
-                                  on_click=_seal, args=(store, spec, run, p, curtain_key, True))
+            st.form_submit_button(
+                "Seal my answer",
+                type="primary",
+                width="stretch",
+                on_click=_seal,
+                args=(store, spec, run, p, curtain_key, False),
+            )
+            st.form_submit_button(
+                "I'd rather not say",
+                width="stretch",
+                on_click=_seal,
+                args=(store, spec, run, p, curtain_key, True),
+            )
     _flash(f"rate_{p}")
 
 
-_CARE_WHAT = {("heard",): "feeling heard", ("safe",): "feeling safe",
-              ("heard", "safe"): "feeling heard and safe"}
+_CARE_WHAT = {
+    ("heard",): "feeling heard",
+    ("safe",): "feeling safe",
+    ("heard", "safe"): "feeling heard and safe",
+}
 
 
 def _another_turn(store: Store, couple: Couple, run: svc.Running, partner: str) -> None:
@@ -561,36 +717,57 @@ def _another_turn(store: Store, couple: Couple, run: svc.Running, partner: str) 
         svc.another_turn(store, couple, run, partner, time.time())
 
 
-def _care(store: Store, couple: Couple, run: svc.Running, low: dict[str, tuple[str, ...]]
-          ) -> None:
+def _care(store: Store, couple: Couple, run: svc.Running, low: dict[str, tuple[str, ...]]) -> None:
     """A kind next step for whoever rated feeling heard or safe low (see svc.care)."""
     with st.container(border=True, key="dlg_care"):
         st.subheader("Something that might help")
-        lines = [f"For {label(couple, p)}, {_CARE_WHAT[keys]} was harder this time."
-                 for p, keys in low.items()]
-        st.markdown(" ".join(lines) + " Thank you for saying so — that takes trust. "
-                    "If you like, you could:")
+        lines = [
+            f"For {label(couple, p)}, {_CARE_WHAT[keys]} was harder this time."
+            for p, keys in low.items()
+        ]
+        st.markdown(
+            " ".join(lines) + " Thank you for saying so — that takes trust. If you like, you could:"
+        )
         with st.container(key="dlg_actions_care"):
             for p in low:
                 other = "b" if p == "a" else "a"
-                st.button(f"Another turn for {label(couple, p)} to share",
-                          key=f"dlg_care_turn_{run.id}_{p}", type="primary", width="stretch",
-                          icon=":material/record_voice_over:", on_click=_another_turn,
-                          args=(store, couple, run, p))
-                st.caption(f"The same topic once more: {label(couple, p)} shares, "
-                           f"{label(couple, other)} listens and says it back.")
-            st.button("Take a break", key=f"dlg_care_break_{run.id}", width="stretch",
-                      icon=":material/pause_circle:", on_click=services.pause,
-                      args=(store, couple))
-            st.caption("Rest for a while and do something soothing. Come back to it "
-                       "within a day, when you're both ready.")
-        st.page_link(context.PAGES["resources"], label="Help and support",
-                     icon=":material/support:", query_params=context.keep_params())
+                st.button(
+                    f"Another turn for {label(couple, p)} to share",
+                    key=f"dlg_care_turn_{run.id}_{p}",
+                    type="primary",
+                    width="stretch",
+                    icon=":material/record_voice_over:",
+                    on_click=_another_turn,
+                    args=(store, couple, run, p),
+                )
+                st.caption(
+                    f"The same topic once more: {label(couple, p)} shares, "
+                    f"{label(couple, other)} listens and says it back."
+                )
+            st.button(
+                "Take a break",
+                key=f"dlg_care_break_{run.id}",
+                width="stretch",
+                icon=":material/pause_circle:",
+                on_click=services.pause,
+                args=(store, couple),
+            )
+            st.caption(
+                "Rest for a while and do something soothing. Come back to it "
+                "within a day, when you're both ready."
+            )
+        st.page_link(
+            context.PAGES["resources"],
+            label="Help and support",
+            icon=":material/support:",
+            query_params=context.keep_params(),
+        )
         st.caption("If this feels heavy, here is where to find someone to talk to.")
 
 
-def _results(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running,
-             view: svc.AfterView) -> None:
+def _results(
+    store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running, view: svc.AfterView
+) -> None:
     st.header("How it felt, side by side")
     st.write("Different numbers aren't a verdict. They're something to talk about, gently.")
     questions = {q.key: q for q in spec.after_questions}
@@ -605,8 +782,11 @@ def _results(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running,
                 st.text(rating["word"])
             if rating.get("heard") is None and rating.get("safe") is None:
                 st.caption("Chose not to say this time — that's fine.")
-            shown = [f"{content_md(questions[k].text)}: {rating[k]} of {questions[k].high}"
-                     for k in ("heard", "safe") if rating.get(k) is not None]
+            shown = [
+                f"{content_md(questions[k].text)}: {rating[k]} of {questions[k].high}"
+                for k in ("heard", "safe")
+                if rating.get(k) is not None
+            ]
             if shown:
                 st.caption("  \n".join(shown))
     low = svc.care(spec, view)
@@ -615,13 +795,21 @@ def _results(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running,
     with st.container(key="dlg_actions_after"):
         c1, c2 = st.columns(2)
         with c1:
-            st.button("Start another dialogue", type="secondary" if low else "primary",
-                      key=f"dlg_again_{run.id}", width="stretch",
-                      on_click=context.callback(svc.finish),
-                      args=(store, run))
+            st.button(
+                "Start another dialogue",
+                type="secondary" if low else "primary",
+                key=f"dlg_again_{run.id}",
+                width="stretch",
+                on_click=context.callback(svc.finish),
+                args=(store, run),
+            )
         with c2:
-            st.page_link(context.PAGES["home"], label="Back to our space",
-                         icon=":material/favorite:", query_params=context.keep_params())
+            st.page_link(
+                context.PAGES["home"],
+                label="Back to our space",
+                icon=":material/favorite:",
+                query_params=context.keep_params(),
+            )
     timer.talk_time(run.state, couple)
 
 
@@ -638,17 +826,27 @@ def after_screen(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Runn
             st.title(content_md(spec.closing.title))
             st.markdown(content_md(spec.closing.message))
         key = f"dlg_rate_{run.id}_{p}"
-        if curtain.curtain(couple, p, key=key,
-                           purpose="Two quick questions about how this felt. Each of you "
-                                   "answers alone; you'll look at both answers together."):
+        if curtain.curtain(
+            couple,
+            p,
+            key=key,
+            purpose="Two quick questions about how this felt. Each of you "
+            "answers alone; you'll look at both answers together.",
+        ):
             _rating_form(store, couple, spec, run, p, key)
         return
     if view.stage == "ready":
         st.title("You've both answered")
         st.write("Sit together again. When you're both ready, look at your answers side by side.")
         with st.container(key="dlg_actions_reveal"):
-            st.button("Show us both", type="primary", key=f"dlg_reveal_{run.id}",
-                      width="stretch", on_click=_reveal, args=(store, run))
+            st.button(
+                "Show us both",
+                type="primary",
+                key=f"dlg_reveal_{run.id}",
+                width="stretch",
+                on_click=_reveal,
+                args=(store, run),
+            )
         return
     st.title(content_md(spec.closing.title))
     _results(store, couple, spec, run, view)

@@ -49,8 +49,10 @@ def allowed_origins() -> set[str]:
     from streamlit import config
 
     out = set()
-    for raw in [*config.get_option("server.corsAllowedOrigins"),
-                os.environ.get("STUDIO_PUBLIC_URL", "")]:
+    for raw in [
+        *config.get_option("server.corsAllowedOrigins"),
+        os.environ.get("STUDIO_PUBLIC_URL", ""),
+    ]:
         origin = _origin(raw) if raw else None
         if origin:
             out.add(origin)

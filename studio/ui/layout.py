@@ -45,8 +45,13 @@ def break_screen(couple: Couple) -> None:
         "If the break tells you that today isn't the day, that's fine too. "
         "Agree when you'll come back, ideally within a day."
     )
-    st.button("We're ready to carry on", type="primary", key="break_resume",
-              on_click=_resume, args=(couple.token,))
+    st.button(
+        "We're ready to carry on",
+        type="primary",
+        key="break_resume",
+        on_click=_resume,
+        args=(couple.token,),
+    )
 
 
 def _resume(token: str) -> None:

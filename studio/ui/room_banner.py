@@ -39,8 +39,9 @@ _PAGE_PATHS = {"safety_map": "safety-map", "dialogue": "dialogue"}
 
 # Pages that show a couple's own names, answers, notes or data: never sent to a projector.
 # (Setting up is typing your names and reading a note meant for one of you alone.)
-PRIVATE_IN_PROJECTOR = frozenset({"setup", "safety-map", "dialogue", "your-data",
-                                  "check-in", "our-story"})
+PRIVATE_IN_PROJECTOR = frozenset(
+    {"setup", "safety-map", "dialogue", "your-data", "check-in", "our-story"}
+)
 _NO_BANNER = frozenset({"join", "workshop"})
 NAV_PROJECTOR = "nav_projector"  # the key of the router's sidebar switch
 
@@ -81,8 +82,13 @@ def kept_off_projector() -> None:
         "Projector mode shows only what a whole room may see. Your names, answers, notes "
         "and data are just for the two of you, so they are not sent to this screen at all."
     )
-    st.button("Leave projector mode", type="primary", key="room_leave_projector",
-              on_click=set_projector, args=(False,))
+    st.button(
+        "Leave projector mode",
+        type="primary",
+        key="room_leave_projector",
+        on_click=set_projector,
+        args=(False,),
+    )
 
 
 def projector_way_out(url_path: str) -> None:
@@ -91,10 +97,14 @@ def projector_way_out(url_path: str) -> None:
     replaced by ``kept_off_projector``, which has one too)."""
     if url_path == "workshop" or private_page(url_path):
         return
-    with st.container(key="projector_way_out", horizontal=True,
-                      horizontal_alignment="right"):
-        st.button("Leave projector mode", key="leave_projector", icon=":material/close:",
-                  on_click=set_projector, args=(False,))
+    with st.container(key="projector_way_out", horizontal=True, horizontal_alignment="right"):
+        st.button(
+            "Leave projector mode",
+            key="leave_projector",
+            icon=":material/close:",
+            on_click=set_projector,
+            args=(False,),
+        )
 
 
 def set_projector(on: bool) -> None:
@@ -129,8 +139,9 @@ def _code_waiting(code: str) -> None:
     with st.container(border=True, key="room_code_waiting"):
         st.markdown("**Your workshop code is ready:** " + md_escape(code))
         c1, c2 = st.columns(2)
-        if c1.button("Join the workshop", type="primary", key="room_join_waiting",
-                     icon=":material/login:"):
+        if c1.button(
+            "Join the workshop", type="primary", key="room_join_waiting", icon=":material/login:"
+        ):
             context.go("join", code=code)
         c2.button("Not now", key="room_join_not_now", on_click=forget_code)
 
@@ -147,13 +158,17 @@ def _room(couple: Couple, room_id: int, url_path: str, *, full: bool) -> None:
     """The room box: a polled part (what the room does now) and, drawn with the page,
     the couple's own quick actions (a break, a facilitator), which need no polling."""
     with st.container(border=True, key="room_live_full" if full else "room_banner"):
-        st.fragment(run_every=POLL_SECONDS)(_live)(couple.token, couple.id, room_id,
-                                                   url_path, full)
+        st.fragment(run_every=POLL_SECONDS)(_live)(couple.token, couple.id, room_id, url_path, full)
         with st.container(horizontal=True, gap="small", key=f"room_own_{full}"):
             if couple.paused_at is None:
-                st.button("Take a break", icon=":material/pause_circle:",
-                          key=f"room_break_{full}", on_click=_pause, args=(couple.token,),
-                          help="Stop here for a while. Everything is kept.")
+                st.button(
+                    "Take a break",
+                    icon=":material/pause_circle:",
+                    key=f"room_break_{full}",
+                    on_click=_pause,
+                    args=(couple.token,),
+                    help="Stop here for a while. Everything is kept.",
+                )
             _help_popover(couple, full)
 
 
@@ -166,34 +181,40 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
     store = context.store()
     following = room_service.follow(store, couple_id, room_id)
     if following is None or not following.room.is_open:
-        st.markdown(":material/favorite: **The workshop has ended.** Thank you for "
-                    "taking part." if following is not None else
-                    ":material/logout: **You're no longer in this workshop.**")
+        st.markdown(
+            ":material/favorite: **The workshop has ended.** Thank you for taking part."
+            if following is not None
+            else ":material/logout: **You're no longer in this workshop.**"
+        )
         return
     state = following.room
     script = room_service.script_for(context.catalog(max_age=2.0), state.script_id)
     phase = _phase(script, state.phase)
     if phase is None or script is None:
-        st.write("The workshop is on. Your screen follows along when the facilitator "
-                 "moves on.")
+        st.write("The workshop is on. Your screen follows along when the facilitator moves on.")
         return
     n, m = phase_index(script, phase.key) + 1, len(script.phases)
     left = state.timer_left(time.time())
     clock = ""
     if left is not None:
-        clock = (f" · :material/timer: {journey.minutes_left(left)}" if left > 0
-                 else " · **Time's up.** Finish your sentence, no rush.")
+        clock = (
+            f" · :material/timer: {journey.minutes_left(left)}"
+            if left > 0
+            else " · **Time's up.** Finish your sentence, no rush."
+        )
     if full:
         st.caption(f"Workshop · part {n} of {m}")
         st.header(content_md(phase.title), anchor=False)
         if left is not None and left > 0:
-            st.markdown(":material/timer: **Time left for this part:** "
-                        + journey.minutes_left(left))
+            st.markdown(
+                ":material/timer: **Time left for this part:** " + journey.minutes_left(left)
+            )
         elif left is not None:
             st.markdown("**Time's up for this part.** Finish your sentence, no rush.")
     else:  # one line: where the room is, the title (bold already: no emphasis inside)
-        st.markdown(f":small[Workshop · part {n} of {m}]  \n**" + md_escape(phase.title)
-                    + "**" + clock)
+        st.markdown(
+            f":small[Workshop · part {n} of {m}]  \n**" + md_escape(phase.title) + "**" + clock
+        )
     target = VIEW_PAGES.get(phase.couple_view)
     on_it = target is not None and _PAGE_PATHS.get(target[0]) == url_path
     if full or not on_it:
@@ -203,11 +224,18 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
             st.markdown(content_md(phase.couple_text))
     if following.help_place:
         with st.container(key=f"room_help_on_{full}"):
-            st.markdown(":material/front_hand: **You've asked for a facilitator** ("
-                        + md_escape(following.help_place) + "). They'll come to you; "
-                        "only they see this.")
-            st.button("We're fine now", key=f"room_help_cancel_{full}",
-                      on_click=_cancel_help, args=(token,))
+            st.markdown(
+                ":material/front_hand: **You've asked for a facilitator** ("
+                + md_escape(following.help_place)
+                + "). They'll come to you; "
+                "only they see this."
+            )
+            st.button(
+                "We're fine now",
+                key=f"room_help_cancel_{full}",
+                on_click=_cancel_help,
+                args=(token,),
+            )
     else:
         ss = st.session_state
         if ss.pop(_HELP_ASKED, None) == room_id:  # asked, and now answered
@@ -215,17 +243,27 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
         if time.time() - ss.get(_HELP_ANSWERED, 0.0) < 90:
             st.markdown(":material/directions_walk: **A facilitator is on the way.**")
     with st.container(horizontal=True, gap="small", key=f"room_actions_{full}"):
-        if target and not on_it and st.button(
-            target[1], type="primary", key=f"room_open_{full}", icon=":material/arrow_forward:"
+        if (
+            target
+            and not on_it
+            and st.button(
+                target[1], type="primary", key=f"room_open_{full}", icon=":material/arrow_forward:"
+            )
         ):
             context.go(target[0])
         if phase.key in following.done_phases:
-            st.markdown(":material/check_circle: **You're done with this part.** Your "
-                        "screen moves on when the facilitator does.")
+            st.markdown(
+                ":material/check_circle: **You're done with this part.** Your "
+                "screen moves on when the facilitator does."
+            )
         else:
-            st.button("We're done with this part", key=f"room_done_{full}",
-                      icon=":material/check:", on_click=_mark_done,
-                      args=(token, phase.key))
+            st.button(
+                "We're done with this part",
+                key=f"room_done_{full}",
+                icon=":material/check:",
+                on_click=_mark_done,
+                args=(token, phase.key),
+            )
     if following.help_place:
         st.session_state[_HELP_ASKED] = room_id  # a later poll without it: answered
 
@@ -236,15 +274,22 @@ _PLACE_KEY = "room_help_place_{}"
 
 
 def _help_popover(couple: Couple, full: bool) -> None:
-    with st.popover("Ask for a facilitator", icon=":material/front_hand:",
-                    key=f"room_help_{full}"):
-        st.markdown("A facilitator will come to your table. Only they see it, not the "
-                    "room.")
-        st.text_input("Your table number or a nickname", max_chars=40,
-                      key=_PLACE_KEY.format(full), placeholder="Table 4",
-                      help="So they can find you. Not your names, please.")
-        st.button("Call a facilitator", type="primary", key=f"room_help_go_{full}",
-                  on_click=_ask_help, args=(couple.token, full))
+    with st.popover("Ask for a facilitator", icon=":material/front_hand:", key=f"room_help_{full}"):
+        st.markdown("A facilitator will come to your table. Only they see it, not the room.")
+        st.text_input(
+            "Your table number or a nickname",
+            max_chars=40,
+            key=_PLACE_KEY.format(full),
+            placeholder="Table 4",
+            help="So they can find you. Not your names, please.",
+        )
+        st.button(
+            "Call a facilitator",
+            type="primary",
+            key=f"room_help_go_{full}",
+            on_click=_ask_help,
+            args=(couple.token, full),
+        )
         problem = st.session_state.get(f"room_help_problem_{full}")
         if problem:
             st.error(problem, icon=":material/edit:")
@@ -277,7 +322,7 @@ def _cancel_help(token: str) -> None:
 
 
 def _pause(token: str) -> None:
-    """"Take a break": the break begins (the page shows the break screen), and every
+    """ "Take a break": the break begins (the page shows the break screen), and every
     hand-over screen closes, as the sidebar's button does."""
     from studio import services
     from studio.ui import curtain

@@ -14,8 +14,11 @@ from studio.ui.partner import label
 from studio.ui.safety_view import PLOTLY_CONFIG, _styles
 
 RECENT = 12  # timeline entries drawn one by one; the rest wait in one "Earlier" section
-ICONS = {"safety_map": ":material/shield:", "checkin": ":material/event_repeat:",
-         "dialogue": ":material/forum:"}
+ICONS = {
+    "safety_map": ":material/shield:",
+    "checkin": ":material/event_repeat:",
+    "dialogue": ":material/forum:",
+}
 
 
 def _answer_words():
@@ -33,9 +36,11 @@ def _line(couple: Couple, line: str) -> str:
 
 
 def _empty() -> None:
-    st.info("Nothing here yet, and that's fine. Once the two of you have looked at an "
-            "exercise together, it appears here, so you can see where you have been.",
-            icon=":material/timeline:")
+    st.info(
+        "Nothing here yet, and that's fine. Once the two of you have looked at an "
+        "exercise together, it appears here, so you can see where you have been.",
+        icon=":material/timeline:",
+    )
     with st.container(horizontal=True):
         if st.button("Our weekly check-in", key="story_go_checkin", type="primary"):
             context.go("checkin")
@@ -45,14 +50,22 @@ def _empty() -> None:
 
 def page(store: Store, couple: Couple) -> None:
     data = story.build(store.export_couple(couple.id), context.catalog())
-    st.write("Everything the two of you have looked at together, over time. Only what you "
-             "have both seen is here: anything still sealed stays out.")
+    st.write(
+        "Everything the two of you have looked at together, over time. Only what you "
+        "have both seen is here: anything still sealed stays out."
+    )
     if data.empty:
         _empty()
         return
-    counts = [f"{n} {word}{'s' if n != 1 else ''}" for n, word in
-              ((data.rounds, "round"), (data.checkins, "check-in"),
-               (data.dialogues, "dialogue")) if n]
+    counts = [
+        f"{n} {word}{'s' if n != 1 else ''}"
+        for n, word in (
+            (data.rounds, "round"),
+            (data.checkins, "check-in"),
+            (data.dialogues, "dialogue"),
+        )
+        if n
+    ]
     st.caption("So far: " + ", ".join(counts) + ".")
     if data.moved:
         with st.container(border=True, key="story_moved"):
@@ -69,13 +82,19 @@ def page(store: Store, couple: Couple) -> None:
     recent, earlier = data.entries[:RECENT], data.entries[RECENT:]
     for entry in recent:
         with st.container(border=True):
-            st.markdown(f"{ICONS.get(entry.kind, '')} **{content_md(entry.title)}** · "
-                        + story.day(entry.when))
+            st.markdown(
+                f"{ICONS.get(entry.kind, '')} **{content_md(entry.title)}** · "
+                + story.day(entry.when)
+            )
             for line in entry.lines:
                 st.markdown(_line(couple, line))
     if earlier:  # a long history stays one element, not hundreds of boxes
         with st.expander(f"Earlier ({len(earlier)})"):
-            st.markdown("\n\n".join(
-                f"**{content_md(e.title)}** · {story.day(e.when)}  \n"
-                + "  \n".join(_line(couple, line) for line in e.lines) for e in earlier))
+            st.markdown(
+                "\n\n".join(
+                    f"**{content_md(e.title)}** · {story.day(e.when)}  \n"
+                    + "  \n".join(_line(couple, line) for line in e.lines)
+                    for e in earlier
+                )
+            )
     takehome_view.downloads(store, couple)

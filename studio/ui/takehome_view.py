@@ -27,13 +27,14 @@ def _made(store: Store, couple_id: int, kind: str):
             export = store.export_couple(couple_id)
             styles = _styles(found)
             if kind == "html":
-                return takehome.html_report(export, context.catalog(), made_at=context.now(),
-                                            styles=styles)
-            return takehome.pdf_report(export, context.catalog(), made_at=context.now(),
-                                       styles=styles)
+                return takehome.html_report(
+                    export, context.catalog(), made_at=context.now(), styles=styles
+                )
+            return takehome.pdf_report(
+                export, context.catalog(), made_at=context.now(), styles=styles
+            )
         except Exception as exc:  # never a traceback, never a user's words in the log
-            _LOG.warning("The take-home report could not be made (%s).",
-                         exc.__class__.__name__)
+            _LOG.warning("The take-home report could not be made (%s).", exc.__class__.__name__)
             if kind == "html":
                 return f"<!doctype html><meta charset='utf-8'><p>{SORRY}</p>"
             return takehome.sorry_pdf(SORRY)
@@ -43,17 +44,29 @@ def _made(store: Store, couple_id: int, kind: str):
 
 def downloads(store: Store, couple: Couple) -> None:
     st.header("Take it home", anchor=False)
-    st.write("A report of everything above, for the two of you: a web page that opens "
-             "in any browser without the internet, and a PDF to print. Both are made on "
-             "this computer and hold only what you have looked at together.")
+    st.write(
+        "A report of everything above, for the two of you: a web page that opens "
+        "in any browser without the internet, and a PDF to print. Both are made on "
+        "this computer and hold only what you have looked at together."
+    )
     html_name, pdf_name = takehome.file_names(context.now())
     with st.container(horizontal=True):
-        st.download_button("Download our report (web page)",
-                           data=_made(store, couple.id, "html"), file_name=html_name,
-                           mime="text/html", icon=":material/download:", key="story_html",
-                           on_click="ignore")
-        st.download_button("Download our report (PDF)", data=_made(store, couple.id, "pdf"),
-                           file_name=pdf_name, mime="application/pdf",
-                           icon=":material/picture_as_pdf:", key="story_pdf",
-                           on_click="ignore")
+        st.download_button(
+            "Download our report (web page)",
+            data=_made(store, couple.id, "html"),
+            file_name=html_name,
+            mime="text/html",
+            icon=":material/download:",
+            key="story_html",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Download our report (PDF)",
+            data=_made(store, couple.id, "pdf"),
+            file_name=pdf_name,
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            key="story_pdf",
+            on_click="ignore",
+        )
     st.caption("Keep the files somewhere private: anyone who opens them can read them.")

@@ -83,8 +83,9 @@ def screen_url(token: str) -> str:
 # ------------------------------------------------------------- what the room sees, in words
 
 
-def room_words(state: rs.RoomState, script: RoomScript | None, counts: rs.RoomCounts,
-               showing: bool, now: float) -> list[tuple[str, str]]:
+def room_words(
+    state: rs.RoomState, script: RoomScript | None, counts: rs.RoomCounts, showing: bool, now: float
+) -> list[tuple[str, str]]:
     """The room screen's figures, as the room reads them (label, value)."""
     out: list[tuple[str, str]] = []
     left = state.timer_left(now)
@@ -107,12 +108,16 @@ def results_headline(state: rs.RoomState) -> str:
 
 # ------------------------------------------------------------------------ the room screen
 
-_BAND = (("Close", "#1B5E8C", "#FFFFFF"), ("In between", "#8FB8D8", "#000000"),
-         ("Far apart", "#C2571A", "#FFFFFF"))
+_BAND = (
+    ("Close", "#1B5E8C", "#FFFFFF"),
+    ("In between", "#8FB8D8", "#000000"),
+    ("Far apart", "#C2571A", "#FFFFFF"),
+)
 
 
-def results_html(state: rs.RoomState, labels: dict[str, str], needs: dict[str, str],
-                 max_scales: int = 6) -> str:
+def results_html(
+    state: rs.RoomState, labels: dict[str, str], needs: dict[str, str], max_scales: int = 6
+) -> str:
     """Released totals as bars in HTML that grows with the screen (content labels only,
     escaped; numbers; never a couple)."""
     results = state.results
@@ -127,26 +132,37 @@ def results_html(state: rs.RoomState, labels: dict[str, str], needs: dict[str, s
             if pct <= 0:
                 continue
             text = f"{round(pct)}%" if pct >= 9 else ""
-            parts.append(f'<span style="width:{pct:.2f}%;background:{colour};color:{ink}" '
-                         f'title="{band}: {round(pct)}%">{text}</span>')
-        rows.append(f'<div class="sbs-rr-row"><div class="sbs-rr-name">{name}</div>'
-                    f'<div class="sbs-rr-bar" role="img" aria-label="{name}: '
-                    + ", ".join(f"{b[0].lower()} {round(100.0 * n / s.couples)}%"
-                                for b, n in zip(_BAND, s.gap_bins, strict=True) if s.couples)
-                    + f'">{"".join(parts)}</div></div>')
-    key = " ".join(f'<span class="sbs-rr-key"><i style="background:{c}"></i>{b}</span>'
-                   for b, c, _ in _BAND)
+            parts.append(
+                f'<span style="width:{pct:.2f}%;background:{colour};color:{ink}" '
+                f'title="{band}: {round(pct)}%">{text}</span>'
+            )
+        rows.append(
+            f'<div class="sbs-rr-row"><div class="sbs-rr-name">{name}</div>'
+            f'<div class="sbs-rr-bar" role="img" aria-label="{name}: '
+            + ", ".join(
+                f"{b[0].lower()} {round(100.0 * n / s.couples)}%"
+                for b, n in zip(_BAND, s.gap_bins, strict=True)
+                if s.couples
+            )
+            + f'">{"".join(parts)}</div></div>'
+        )
+    key = " ".join(
+        f'<span class="sbs-rr-key"><i style="background:{c}"></i>{b}</span>' for b, c, _ in _BAND
+    )
     more = len(scales) - max_scales
-    tail = (f'<div class="sbs-rr-note">and {plural(more, "more scale")}</div>'
-            if more > 0 else "")
+    tail = f'<div class="sbs-rr-note">and {plural(more, "more scale")}</div>' if more > 0 else ""
     top = rs.top_needs(results, needs, n=4)
     need_html = ""
     if top:
-        items = "".join(f"<li>{html.escape(n)}: <b>{p}</b> {'person' if p == 1 else 'people'}"
-                        "</li>" for n, p in top)
+        items = "".join(
+            f"<li>{html.escape(n)}: <b>{p}</b> {'person' if p == 1 else 'people'}</li>"
+            for n, p in top
+        )
         need_html = f'<div class="sbs-rr-needs"><b>Needs chosen most</b><ul>{items}</ul></div>'
-    return (f'<div class="sbs-rr"><div class="sbs-rr-keys">How far apart partners stood: '
-            f'{key}</div>{"".join(rows)}{tail}{need_html}</div>')
+    return (
+        f'<div class="sbs-rr"><div class="sbs-rr-keys">How far apart partners stood: '
+        f"{key}</div>{''.join(rows)}{tail}{need_html}</div>"
+    )
 
 
 def _screen_results(state: rs.RoomState, counts: rs.RoomCounts) -> None:
@@ -155,8 +171,10 @@ def _screen_results(state: rs.RoomState, counts: rs.RoomCounts) -> None:
     results = state.results
     if results is None or (not results.scales and not results.needs):
         group = rs.core.effective_min_group(state.min_group)
-        st.markdown(f"Room results appear once at least {group} couples have chosen to "
-                    "share. Totals only, never one couple.")
+        st.markdown(
+            f"Room results appear once at least {group} couples have chosen to "
+            "share. Totals only, never one couple."
+        )
         return
     st.html(results_html(state, rs.scale_labels(cat), rs.need_labels(cat)))
 
@@ -171,8 +189,13 @@ def _screen_script(state: rs.RoomState, script: RoomScript | None) -> None:
     st.caption(f"Part {n} of {len(script.phases)}")
     st.title(md_escape(phase.title), anchor=False)
     text = phase.projector_text
-    size = "proj_text" if len(text) <= 260 else "proj_text_long" if len(text) <= 420 else (
-        "proj_text_xlong")
+    size = (
+        "proj_text"
+        if len(text) <= 260
+        else "proj_text_long"
+        if len(text) <= 420
+        else ("proj_text_xlong")
+    )
     with st.container(key=size):
         st.markdown(md_escape(text))
 
@@ -183,8 +206,10 @@ def _screen_live(room_id: int) -> None:
     state = rs.room_state(store, room_id)
     if state is None or not state.is_open:
         st.title("Thank you for coming", anchor=False)
-        st.markdown("This workshop has ended. Everything shared with the room is deleted "
-                    "after the workshop.")
+        st.markdown(
+            "This workshop has ended. Everything shared with the room is deleted "
+            "after the workshop."
+        )
         return
     script = rs.script_for(context.catalog(), state.script_id)
     showing = rs.showing_results(store, room_id)
@@ -228,8 +253,10 @@ def room_screen() -> None:
     state = rs.screen_room(store, token)
     if state is None:
         st.title("This screen's link doesn't open a room", anchor=False)
-        st.markdown("The workshop may have ended, or only part of the link was copied. "
-                    "Open the room screen again from the presenter view.")
+        st.markdown(
+            "The workshop may have ended, or only part of the link was copied. "
+            "Open the room screen again from the presenter view."
+        )
         return
     main, side = st.columns([2.1, 1], gap="large")
     with main:
@@ -270,17 +297,22 @@ class Presenter:
             say(str(exc))
             return
         if release.released_now:
-            note = (f"Released: results from {release.shared} couples. The room screen "
-                    "shows them now.")
+            note = (
+                f"Released: results from {release.shared} couples. The room screen shows them now."
+            )
         elif release.results is None:
-            note = (f"Nothing to release yet: results need at least {release.min_group} "
-                    f"couples who shared, and {release.shared} "
-                    f"{'has' if release.shared == 1 else 'have'}. The room screen says "
-                    "results come once enough couples share.")
+            note = (
+                f"Nothing to release yet: results need at least {release.min_group} "
+                f"couples who shared, and {release.shared} "
+                f"{'has' if release.shared == 1 else 'have'}. The room screen says "
+                "results come once enough couples share."
+            )
         else:
-            note = (f"The room screen shows the latest release ({release.results.couples} "
-                    f"couples). A new release needs {plural(release.needed, 'more couple')} "
-                    "to share, so no single couple can be read from the difference.")
+            note = (
+                f"The room screen shows the latest release ({release.results.couples} "
+                f"couples). A new release needs {plural(release.needed, 'more couple')} "
+                "to share, so no single couple can be read from the difference."
+            )
         st.session_state[f"ws_note_{self.secret[:8]}"] = note
 
     def on_hide_results(self) -> None:
@@ -298,36 +330,73 @@ class Presenter:
             row = st.container(horizontal=True, gap="small")  # one row on a phone too
             row1 = (row, row)
             if script is not None:
-                idx = phase_index(script, state.phase) if state.phase in script.phase_keys \
-                    else 0
-                row1[0].button("Back", icon=":material/arrow_back:", key="ws_prev",
-                               disabled=idx == 0, on_click=self.on_move, args=(script, -1),
-                               width="stretch")
-                row1[1].button("Next", icon=":material/arrow_forward:", key="ws_next",
-                               type="primary", disabled=idx + 1 >= len(script.phases),
-                               on_click=self.on_move, args=(script, 1), width="stretch")
+                idx = phase_index(script, state.phase) if state.phase in script.phase_keys else 0
+                row1[0].button(
+                    "Back",
+                    icon=":material/arrow_back:",
+                    key="ws_prev",
+                    disabled=idx == 0,
+                    on_click=self.on_move,
+                    args=(script, -1),
+                    width="stretch",
+                )
+                row1[1].button(
+                    "Next",
+                    icon=":material/arrow_forward:",
+                    key="ws_next",
+                    type="primary",
+                    disabled=idx + 1 >= len(script.phases),
+                    on_click=self.on_move,
+                    args=(script, 1),
+                    width="stretch",
+                )
                 suggested = script.phase(script.phase_keys[idx]).suggested_minutes or 5
             else:
                 suggested = 5
             row2 = st.columns([1, 1.2, 1.5], gap="small", vertical_alignment="bottom")
             options = sorted({1, 2, 3, 5, 8, 10, 12, 15, 20, 25, 30, 45, 60, suggested})
-            row2[0].selectbox("Timer length", options, index=options.index(suggested),
-                              key=f"ws_minutes_{state.phase}", format_func=lambda m: f"{m} min",
-                              label_visibility="collapsed")
+            row2[0].selectbox(
+                "Timer length",
+                options,
+                index=options.index(suggested),
+                key=f"ws_minutes_{state.phase}",
+                format_func=lambda m: f"{m} min",
+                label_visibility="collapsed",
+            )
             if state.timer_set:
-                row2[1].button("Stop timer", icon=":material/timer_off:", key="ws_timer_stop",
-                               on_click=self.act, args=(rs.stop_timer,), width="stretch")
+                row2[1].button(
+                    "Stop timer",
+                    icon=":material/timer_off:",
+                    key="ws_timer_stop",
+                    on_click=self.act,
+                    args=(rs.stop_timer,),
+                    width="stretch",
+                )
             else:
-                row2[1].button("Start timer", icon=":material/timer:", key="ws_timer_start",
-                               on_click=self.on_start_timer, args=(state.phase,),
-                               width="stretch")
+                row2[1].button(
+                    "Start timer",
+                    icon=":material/timer:",
+                    key="ws_timer_start",
+                    on_click=self.on_start_timer,
+                    args=(state.phase,),
+                    width="stretch",
+                )
             if showing:
-                row2[2].button("Back to the script", icon=":material/slideshow:",
-                               key="ws_hide_results", width="stretch",
-                               on_click=self.on_hide_results)
+                row2[2].button(
+                    "Back to the script",
+                    icon=":material/slideshow:",
+                    key="ws_hide_results",
+                    width="stretch",
+                    on_click=self.on_hide_results,
+                )
             else:
-                row2[2].button("Show results", icon=":material/bar_chart:", key="ws_results",
-                               on_click=self.on_show_results, width="stretch")
+                row2[2].button(
+                    "Show results",
+                    icon=":material/bar_chart:",
+                    key="ws_results",
+                    on_click=self.on_show_results,
+                    width="stretch",
+                )
 
     def preview(self, room_id: int) -> None:
         """Polled: what the room screen shows now, in small, and the facilitator's counts."""
@@ -346,9 +415,15 @@ class Presenter:
                 title = results_headline(state)
             else:
                 title = phase.title if phase is not None else "The workshop is on"
-            st.markdown("**" + md_escape(title) + "** · " + " · ".join(
-                f"{name}: **{value}**"
-                for name, value in room_words(state, script, counts, showing, time.time())))
+            st.markdown(
+                "**"
+                + md_escape(title)
+                + "** · "
+                + " · ".join(
+                    f"{name}: **{value}**"
+                    for name, value in room_words(state, script, counts, showing, time.time())
+                )
+            )
             if phase is not None and not showing:
                 st.caption(md_escape(phase.projector_text))
         with st.container(horizontal=True, key="ws_figures"):
@@ -356,11 +431,15 @@ class Presenter:
             st.metric("Done with this part", counts.done_with(state.phase))
             st.metric("Shared with the room", counts.shared)
         with st.expander("Progress by part (counts only)"):
-            st.caption("A couple is done with a part when they did its work (both sealed, "
-                       "looked together, finished a round of the dialogue) or said so.")
+            st.caption(
+                "A couple is done with a part when they did its work (both sealed, "
+                "looked together, finished a round of the dialogue) or said so."
+            )
             if script is not None:
-                rows = [{"Part": p.title, "Couples done": counts.done_with(p.key)}
-                        for p in script.phases]
+                rows = [
+                    {"Part": p.title, "Couples done": counts.done_with(p.key)}
+                    for p in script.phases
+                ]
                 st.table(pd.DataFrame(rows).set_index("Part"))
 
     def help_calls(self) -> None:
@@ -373,18 +452,30 @@ class Presenter:
         if not calls:
             return
         with st.container(border=True, key="ws_help"):
-            st.markdown(":material/front_hand: **" + ("A couple would like you" if len(calls)
-                        == 1 else f"{len(calls)} couples would like you") + "**")
+            st.markdown(
+                ":material/front_hand: **"
+                + (
+                    "A couple would like you"
+                    if len(calls) == 1
+                    else f"{len(calls)} couples would like you"
+                )
+                + "**"
+            )
             now = time.time()
             for call in calls:
-                with st.container(horizontal=True, vertical_alignment="center",
-                                  key=f"ws_help_row_{call.ref}"):
+                with st.container(
+                    horizontal=True, vertical_alignment="center", key=f"ws_help_row_{call.ref}"
+                ):
                     minutes = max(0, round((now - call.asked_at) / 60))
                     since = "just now" if minutes < 1 else f"{plural(minutes, 'minute')} ago"
                     st.markdown("**" + md_escape(call.place) + "** · asked " + since)
-                    st.button("On my way", key=f"ws_help_ok_{call.ref}",
-                              icon=":material/directions_walk:",
-                              on_click=self.on_answer_help, args=(call.ref,))
+                    st.button(
+                        "On my way",
+                        key=f"ws_help_ok_{call.ref}",
+                        icon=":material/directions_walk:",
+                        on_click=self.on_answer_help,
+                        args=(call.ref,),
+                    )
 
     def results(self, state: rs.RoomState) -> None:
         """The released totals (as the room sees them) and what the last press did."""
@@ -398,20 +489,25 @@ class Presenter:
         with st.expander(f"{results_headline(state)} (released)", expanded=True):
             top = rs.top_needs(results, rs.need_labels(self.cat))
             if top:
-                st.markdown("**Needs chosen most:** " + "; ".join(
-                    f"{md_escape(n)}: {plural(p, 'person', 'people')}" for n, p in top))
+                st.markdown(
+                    "**Needs chosen most:** "
+                    + "; ".join(f"{md_escape(n)}: {plural(p, 'person', 'people')}" for n, p in top)
+                )
             rows = rs.results_rows(results, labels)
             if rows:
                 st.table(pd.DataFrame(rows).set_index("Scale"))
             hidden = len(results.hidden_scales)
             if hidden:
-                st.caption(f"{plural(hidden, 'scale')} left out: fewer than "
-                           f"{results.min_group} couples answered.")
+                st.caption(
+                    f"{plural(hidden, 'scale')} left out: fewer than "
+                    f"{results.min_group} couples answered."
+                )
 
     def join(self, state: rs.RoomState) -> None:
         link = join_url(base_url() + "/join", state.code)
-        st.markdown(f"Join code **{state.code}** · "
-                    + md_escape(link.split("://", 1)[-1].split("?", 1)[0]))
+        st.markdown(
+            f"Join code **{state.code}** · " + md_escape(link.split("://", 1)[-1].split("?", 1)[0])
+        )
         if local_only(link):
             st.warning(
                 "This address only works on this computer, so the room screen shows only "
@@ -430,30 +526,42 @@ class Presenter:
         phase = _phase(script, state.phase)
         if phase is not None and script is not None:
             n = phase_index(script, phase.key) + 1
-            st.title(f"Part {n} of {len(script.phases)}: " + md_escape(phase.title),
-                     anchor=False)
+            st.title(f"Part {n} of {len(script.phases)}: " + md_escape(phase.title), anchor=False)
         else:
             st.title("Your workshop room", anchor=False)
         self.controls(state, script, showing)
         st.fragment(run_every=POLL_SECONDS)(self.preview)(state.id)
         if showing:
             self.results(state)
-        st.link_button("Open the room screen", screen_url(token), icon=":material/tv:",
-                       help="Open it on the projector (press F11 there for full screen). It "
-                            "shows the script, the timer, the counts, the join code and "
-                            "released results, and has no controls.")
+        st.link_button(
+            "Open the room screen",
+            screen_url(token),
+            icon=":material/tv:",
+            help="Open it on the projector (press F11 there for full screen). It "
+            "shows the script, the timer, the counts, the join code and "
+            "released results, and has no controls.",
+        )
         self.join(state)
         with st.popover("More", icon=":material/more_horiz:"):
-            st.write("Closing ends the workshop for everyone. Couples keep their own "
-                     "answers; the room and what was shared with it are deleted later.")
-            st.button("Close the room now", key="ws_close", on_click=self.on_close,
-                      icon=":material/door_front:")
+            st.write(
+                "Closing ends the workshop for everyone. Couples keep their own "
+                "answers; the room and what was shared with it are deleted later."
+            )
+            st.button(
+                "Close the room now",
+                key="ws_close",
+                on_click=self.on_close,
+                icon=":material/door_front:",
+            )
         with st.expander("Your facilitator link — keep it to yourself"):
-            st.write("Only this link can run the room: moving on, timers, results, closing. "
-                     "Bookmark it. Don't project it or share it with couples: the room "
-                     "screen has its own link.")
-            st.code(base_url() + "/workshop?" + context.ROOM_PARAM + "=" + self.secret,
-                    language=None)
+            st.write(
+                "Only this link can run the room: moving on, timers, results, closing. "
+                "Bookmark it. Don't project it or share it with couples: the room "
+                "screen has its own link."
+            )
+            st.code(
+                base_url() + "/workshop?" + context.ROOM_PARAM + "=" + self.secret, language=None
+            )
 
     def closed(self, state: rs.RoomState) -> None:
         script = rs.script_for(self.cat, state.script_id)
@@ -462,10 +570,12 @@ class Presenter:
         st.write(
             "Thank you for holding the room. Couples keep their own answers on their own "
             "devices; the room and everything shared with it will be deleted "
-            + in_words(max(60, left)) + "."
+            + in_words(max(60, left))
+            + "."
         )
-        if state.results is not None and st.toggle("Show the last results",
-                                                    key=f"ws_last_{state.id}"):
+        if state.results is not None and st.toggle(
+            "Show the last results", key=f"ws_last_{state.id}"
+        ):
             self.results(state)
         if st.button("Start a new room", type="primary", key="ws_new_after_close"):
             st.query_params.pop(context.ROOM_PARAM, None)
@@ -476,13 +586,23 @@ def kept_off_projector(secret: str) -> None:
     """The presenter view in projector mode: its controls and link stay off the big screen."""
     store = context.store()
     st.title("The presenter view stays off the big screen", anchor=False)
-    st.write("It holds your controls and your facilitator link. Put the room screen on the "
-             "projector instead: it has no controls and no secret.")
+    st.write(
+        "It holds your controls and your facilitator link. Put the room screen on the "
+        "projector instead: it has no controls and no secret."
+    )
     if rs.facilitator_room(store, secret) is not None:
-        st.link_button("Open the room screen", screen_url(rs.screen_token_of(store, secret)),
-                       icon=":material/tv:")
-    st.button("Leave projector mode", type="primary", key="ws_proj_off",
-              on_click=room_banner.set_projector, args=(False,))
+        st.link_button(
+            "Open the room screen",
+            screen_url(rs.screen_token_of(store, secret)),
+            icon=":material/tv:",
+        )
+    st.button(
+        "Leave projector mode",
+        type="primary",
+        key="ws_proj_off",
+        on_click=room_banner.set_projector,
+        args=(False,),
+    )
 
 
 def create_form() -> None:
@@ -495,8 +615,11 @@ def create_form() -> None:
     )
     scripts = rs.room_scripts(context.catalog())
     if not scripts:
-        st.warning("There's no workshop script in the exercises folder yet, so a room can't "
-                   "start. Add a file with kind = \"room_script\".", icon=":material/description:")
+        st.warning(
+            "There's no workshop script in the exercises folder yet, so a room can't "
+            'start. Add a file with kind = "room_script".',
+            icon=":material/description:",
+        )
         return
     st.markdown(
         "1. Create the room. This page becomes your presenter view, with every control.\n"
@@ -506,18 +629,24 @@ def create_form() -> None:
     )
     by_id = {s.id: s for s in scripts}
     with st.container(border=True):
-        chosen = st.selectbox("Workshop script", list(by_id), key="ws_script",
-                              format_func=lambda k: by_id[k].title)
+        chosen = st.selectbox(
+            "Workshop script", list(by_id), key="ws_script", format_func=lambda k: by_id[k].title
+        )
         script = by_id[chosen]
         if script.summary:
             st.caption(md_escape(script.summary))
         group = st.number_input(
-            "Show room results only from this many couples", min_value=3, max_value=100,
-            value=max(3, script.min_group), step=1, key=f"ws_min_group_{chosen}",
+            "Show room results only from this many couples",
+            min_value=3,
+            max_value=100,
+            value=max(3, script.min_group),
+            step=1,
+            key=f"ws_min_group_{chosen}",
             help="Below this number the room sees no results at all. Never fewer than 3.",
         )
-        go = st.button("Create the room", type="primary", key="ws_create",
-                       icon=":material/add_circle:")
+        go = st.button(
+            "Create the room", type="primary", key="ws_create", icon=":material/add_circle:"
+        )
     if go:
         try:
             new = rs.create_room(store, script, min_group=int(group))
@@ -526,8 +655,11 @@ def create_form() -> None:
             return
         rs.screen_token_of(store, new.secret)
         st.query_params[context.ROOM_PARAM] = new.secret
-        say("Your room is ready. Open the room screen on the projector; keep this page's "
-            "link to yourself: only it can run the room.", "info")
+        say(
+            "Your room is ready. Open the room screen on the projector; keep this page's "
+            "link to yourself: only it can run the room.",
+            "info",
+        )
         st.rerun()
 
 

@@ -41,8 +41,12 @@ def make_app(data_dir):
 def ready_couple(store):
     """A couple that finished setup (both safety notes read)."""
     couple = store.create_couple(
-        name_a="Robin", name_b="Sam", color_a="blue", color_b="orange",
-        symbol_a="circle", symbol_b="triangle",
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
     )
     store.update_couple(couple.id, stage="ready")
     return store.couple_by_token(couple.token)

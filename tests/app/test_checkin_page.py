@@ -17,9 +17,23 @@ HOSTILE = "<img src=x onerror=alert(1)> **bold** http://evil.example"
 
 def everything(at: AppTest) -> str:
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "text", "caption", "info",
-                 "success", "warning", "error", "text_area", "text_input", "button",
-                 "expander", "radio"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "text",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "text_area",
+        "text_input",
+        "button",
+        "expander",
+        "radio",
+    ):
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
     return "\n".join(parts)
@@ -66,7 +80,8 @@ def test_the_whole_check_in(make_app, ready_couple, store):
     at.text_input(key=f"ck_topic_{cid}").input("Sunday evenings").run()
     at.button(key=f"ck_talk_later_{cid}").click().run()
     assert [t.text for t in dialogue_service.topic_choices(store, ready_couple)] == [
-        "Sunday evenings"]
+        "Sunday evenings"
+    ]
     at.button(key=f"ck_repair_yes_{cid}").click().run()
     at.text_area(key=f"ck_keep_{cid}_a").input("Ask first").run()
     at.button(key=f"ck_switch_{cid}_a").click().run()
@@ -92,13 +107,16 @@ def test_untouched_questions_are_never_answers(make_app, ready_couple, store):
     assert all(r.value is None for r in item_radios(open_curtain(at)))  # b: nothing chosen
 
 
-def test_sealed_ratings_stay_sealed_after_reload_and_in_a_new_tab(make_app, ready_couple,
-                                                                   store):
+def test_sealed_ratings_stay_sealed_after_reload_and_in_a_new_tab(make_app, ready_couple, store):
     at = start(make_app, ready_couple)
     cid = svc.current(store, ready_couple.id).id
     at.button(key=f"ck_go_rate_{cid}").click().run()
-    rate(at, cid, "a", {"said_it": 4, "kind_in_conflict": 4, "hard_topics": 4, "close": 4,
-                         "heard": 4})
+    rate(
+        at,
+        cid,
+        "a",
+        {"said_it": 4, "kind_in_conflict": 4, "hard_topics": 4, "close": 4, "heard": 4},
+    )
     fresh = switch_to(make_app(c=ready_couple.token).run(), "checkin")
     assert "Completely" not in everything(fresh)
     assert not item_radios(fresh)  # the curtain is up for b
@@ -127,8 +145,7 @@ def test_hostile_words_are_shown_as_text(make_app, ready_couple, store):
         assert "<img" not in md.value or "&lt;img" in md.value or "\\<img" in md.value
 
 
-def test_a_broken_content_file_is_a_kind_message(make_app, ready_couple, tmp_path,
-                                                 monkeypatch):
+def test_a_broken_content_file_is_a_kind_message(make_app, ready_couple, tmp_path, monkeypatch):
     import shutil
 
     from studio import exercises

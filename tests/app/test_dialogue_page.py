@@ -42,8 +42,18 @@ def click(at: AppTest, label: str) -> AppTest:
 def shown(at: AppTest) -> str:
     """Every piece of text on the screen, joined (to look for a word)."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info",
-                 "warning", "success", "error"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "warning",
+        "success",
+        "error",
+    ):
         parts += [str(el.value) for el in at.get(kind)]
     parts += [str(el.label) for el in at.get("text_input")]
     parts += [str(el.value) for el in at.get("text_input")]
@@ -197,16 +207,28 @@ def test_notes_are_off_by_default_and_shown_as_text(make_app, ready_couple, stor
 
 
 def test_switch_roles_and_the_private_ratings(make_app, ready_couple, store):
-    run = svc.start(store, ready_couple, variant="appreciation", first_sender="a", now=0.0,
-                    topic="the way you made Sunday easy")
+    run = svc.start(
+        store,
+        ready_couple,
+        variant="appreciation",
+        first_sender="a",
+        now=0.0,
+        topic="the way you made Sunday easy",
+    )
     for event in ("ready", "sent", "mirrored", "got_it", "more_no", "closed"):
         run = svc.apply(store, ready_couple, run.id, event, 1.0)
     at = open_dialogue(make_app, ready_couple)
     assert "Switch places" in headers(at)
     click(at, "Switch — same topic")
     assert any("▲ Sam shares, ● Robin listens" in m.value for m in at.markdown)
-    for label in ("Yes, now is good", "I've said it", "I've said it back",
-                  "Did I get it? — Yes", "No, that's it for now", "We've thanked each other"):
+    for label in (
+        "Yes, now is good",
+        "I've said it",
+        "I've said it back",
+        "Did I get it? — Yes",
+        "No, that's it for now",
+        "We've thanked each other",
+    ):
         if label in labels(at):
             click(at, label)
     assert "Switch places" in headers(at)
@@ -244,8 +266,14 @@ def test_switch_roles_and_the_private_ratings(make_app, ready_couple, store):
 
 
 def test_a_couple_not_set_up_is_sent_to_setup(make_app, store):
-    couple = store.create_couple(name_a="Ana", name_b="Ben", color_a="blue", color_b="orange",
-                                 symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a="Ana",
+        name_b="Ben",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     at = make_app(c=couple.token)
     at.run()
     switch_to(at, "dialogue")
@@ -264,8 +292,15 @@ def test_a_small_request_then_a_new_topic_from_the_safety_map(make_app, ready_co
     at.text_input(key="dlg_start_behaviour_change_text").input("Phones at dinner")
     at.run()
     click(at, "Let's begin")
-    for label in ("Yes, now is good", "I've said it", "I've said it back", "Did I get it? — Yes",
-                  "No, that's it for now", "I've summed it up", "Yes, that's all of it"):
+    for label in (
+        "Yes, now is good",
+        "I've said it",
+        "I've said it back",
+        "Did I get it? — Yes",
+        "No, that's it for now",
+        "I've summed it up",
+        "Yes, that's all of it",
+    ):
         click(at, label)
     assert "Now: Ask for something small" in headers(at)
     at.radio(key=next(r.key for r in at.radio if r.label.startswith("How many"))).set_value(2)
@@ -299,8 +334,7 @@ def test_stopping_early_is_kind_and_starts_fresh(make_app, ready_couple, store):
 
 
 def test_a_dialogue_paused_without_a_break_can_carry_on(make_app, ready_couple, store):
-    run = svc.start(store, ready_couple, variant="standard", first_sender="b", now=0.0,
-                    topic="x")
+    run = svc.start(store, ready_couple, variant="standard", first_sender="b", now=0.0, topic="x")
     run = svc.apply(store, ready_couple, run.id, "ready", 1.0)
     svc.apply(store, ready_couple, run.id, "pause", 2.0)  # paused, but no break running
     at = open_dialogue(make_app, ready_couple)
@@ -312,8 +346,7 @@ def test_a_dialogue_paused_without_a_break_can_carry_on(make_app, ready_couple, 
 
 
 def test_an_unreadable_dialogue_is_set_aside_kindly(make_app, ready_couple, store):
-    run = svc.start(store, ready_couple, variant="standard", first_sender="a", now=0.0,
-                    topic="x")
+    run = svc.start(store, ready_couple, variant="standard", first_sender="a", now=0.0, topic="x")
     store.save_dialogue(run.id, state={"phase": "???"})
     at = open_dialogue(make_app, ready_couple)
     assert any("couldn't read your last dialogue" in w.value for w in at.warning)
@@ -373,8 +406,18 @@ def test_talk_about_this_twice_keeps_one_talk(make_app, ready_couple, store):
 
 # ---------------------------------------------------- turns in words, a kind next step
 
-ONE_TURN = ("sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
-            "empathised", "got_it", "closed")
+ONE_TURN = (
+    "sent",
+    "mirrored",
+    "got_it",
+    "more_no",
+    "summarised",
+    "got_it",
+    "validated",
+    "empathised",
+    "got_it",
+    "closed",
+)
 
 
 def after_both_turns(store, couple) -> svc.Running:

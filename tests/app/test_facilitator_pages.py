@@ -19,8 +19,19 @@ PHASES = SCRIPT.phases
 
 def texts(at: AppTest) -> str:
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "text", "caption",
-                 "success", "warning", "error", "info", "exception"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "text",
+        "caption",
+        "success",
+        "warning",
+        "error",
+        "info",
+        "exception",
+    ):
         parts.extend(str(getattr(el, "value", "")) for el in getattr(at.main, kind))
     parts.extend(b.label for b in at.main.button)
     return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as read: markdown escapes undone
@@ -43,8 +54,14 @@ def button(at: AppTest, label: str):
 
 
 def make_ready(store: Store, n: int = 0):
-    c = store.create_couple(name_a=f"Robin{n}", name_b=f"Sam{n}", color_a="blue",
-                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=f"Robin{n}",
+        name_b=f"Sam{n}",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     return store.couple_by_token(c.token)
 
@@ -226,8 +243,9 @@ def test_show_results_is_the_rooms_state_and_only_at_the_threshold(make_app, sto
     for c in couples:
         rs.join_room(store, c, room.room.code)
     for c in couples[:4]:
-        rs.share_with_room(store, c, {"together_alone": 1}, {"together_alone": 9},
-                           ["heard"], ["calm"])
+        rs.share_with_room(
+            store, c, {"together_alone": 1}, {"together_alone": 9}, ["heard"], ["calm"]
+        )
     at = open_page(make_app(room=room.secret), "workshop")
     token = rs.screen_token_of(store, room.secret)
     button(at, "Show results").click()
@@ -284,8 +302,9 @@ def test_progress_shows_counts_only(make_app, store, room):
 def _sealed_and_revealed(store, couple, *, revealed: bool) -> None:
     from studio import safety_flow
 
-    flow = safety_flow.FlowState(sealed={"a": True, "b": True},
-                                 revealed_at=1.0 if revealed else None)
+    flow = safety_flow.FlowState(
+        sealed={"a": True, "b": True}, revealed_at=1.0 if revealed else None
+    )
     store.start_safety_run(couple.id, "safety_map", flow.to_dict())
 
 
@@ -385,8 +404,14 @@ def test_join_without_a_couple_sends_to_setup_and_keeps_the_code(make_app, store
 
 
 def test_a_couple_not_set_up_goes_to_setup_first(make_app, store, room):
-    c = store.create_couple(name_a="Kim", name_b="Lee", color_a="blue", color_b="orange",
-                            symbol_a="circle", symbol_b="triangle")  # safety notes not read
+    c = store.create_couple(
+        name_a="Kim",
+        name_b="Lee",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )  # safety notes not read
     at = open_page(make_app(c=c.token, code=room.room.code), "join")
     assert "Pass the laptop to" in texts(at)
     assert at.query_params["code"] == room.room.code
@@ -452,7 +477,8 @@ def test_a_couple_calls_a_facilitator_privately_and_it_clears(make_app, store, r
     button(at, "Call a facilitator").click()
     ok(at.run())
     assert "rather than your names" in texts(at) or any(
-        "rather than your names" in e.value for e in at.error)
+        "rather than your names" in e.value for e in at.error
+    )
     assert store.help_calls(room.room.id) == []
     at.text_input(key="room_help_place_False").input("Table 4 <b>*by*</b>")
     button(at, "Call a facilitator").click()

@@ -23,8 +23,19 @@ def texts(at: AppTest, main_only: bool = True) -> str:
     """Everything a person can read on the screen, as one string."""
     root = at.main if main_only else at
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "text", "caption",
-                 "success", "warning", "error", "info", "exception"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "text",
+        "caption",
+        "success",
+        "warning",
+        "error",
+        "info",
+        "exception",
+    ):
         parts.extend(str(getattr(el, "value", "")) for el in getattr(root, kind))
     parts.extend(b.label for b in root.button)
     return "\n".join(parts)
@@ -147,7 +158,11 @@ def test_a_name_too_long_is_a_clear_error_and_nothing_is_lost(make_app, store) -
     ok(button_by_label(at, "That's us").click().run())
     [couple] = _all_couples(store)
     assert (couple.name_a, couple.name_b, couple.color_b, couple.symbol_b) == (
-        "Robin", "Sam", "green", "star")
+        "Robin",
+        "Sam",
+        "green",
+        "star",
+    )
 
 
 def test_the_same_colour_and_symbol_twice_is_a_kind_error(make_app, store) -> None:
@@ -171,10 +186,22 @@ def test_hostile_names_show_as_text(make_app, store) -> None:
 
 
 def test_an_open_curtain_does_not_carry_over_to_another_couple(make_app, store) -> None:
-    first = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
-                                color_b="orange", symbol_a="circle", symbol_b="triangle")
-    second = store.create_couple(name_a="Kim", name_b="Lee", color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    first = store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
+    second = store.create_couple(
+        name_a="Kim",
+        name_b="Lee",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     at = ok(open_page(make_app(c=first.token), "setup"))
     ok(at.button(key="curtain_btn_setup_safety_a").click().run())
     assert "Just for you, ● Robin" in texts(at)
@@ -190,8 +217,14 @@ def test_an_open_curtain_does_not_carry_over_to_another_couple(make_app, store) 
 
 
 def test_a_new_session_with_the_link_lands_on_the_same_step(make_app, store) -> None:
-    couple = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(couple.id, stage="safety_b")
 
     at = ok(make_app(c=couple.token).run())
@@ -267,8 +300,9 @@ def test_help_stays_reachable_during_a_break(make_app, store, ready_couple) -> N
 
 
 @pytest.mark.parametrize("page", ["resources", "data"])
-def test_no_break_button_where_the_break_screen_would_not_show(make_app, ready_couple,
-                                                               page) -> None:
+def test_no_break_button_where_the_break_screen_would_not_show(
+    make_app, ready_couple, page
+) -> None:
     at = ok(open_page(make_app(c=ready_couple.token), page))
     assert "nav_pause" not in [b.key for b in at.sidebar.button]
     home = ok(open_page(make_app(c=ready_couple.token), "home"))
@@ -325,8 +359,9 @@ def test_a_broken_exercise_file_is_named_and_the_rest_still_works(
     assert "home_dialogue" not in keys  # the broken one isn't
 
 
-def test_a_broken_safety_map_file_leaves_the_dialogue(make_app, ready_couple,
-                                                      exercises_copy) -> None:
+def test_a_broken_safety_map_file_leaves_the_dialogue(
+    make_app, ready_couple, exercises_copy
+) -> None:
     path = exercises_copy / "safety_map.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("max_needs = 3", "max_needs = -3"))
     at = ok(open_page(make_app(c=ready_couple.token), "home"))
@@ -354,8 +389,9 @@ def _digest(path: Path) -> str:
 @pytest.mark.parametrize("with_link", [False, True], ids=["no-link", "link"])
 @pytest.mark.parametrize("broken", ["directory", "garbage", "text"])
 @pytest.mark.parametrize("page", [None, "setup", "home", "data"])
-def test_an_unopenable_database_is_named_and_left_alone(tmp_path, monkeypatch, broken,
-                                                        page, with_link) -> None:
+def test_an_unopenable_database_is_named_and_left_alone(
+    tmp_path, monkeypatch, broken, page, with_link
+) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     db = data_dir / "studio.db"
@@ -370,8 +406,7 @@ def test_an_unopenable_database_is_named_and_left_alone(tmp_path, monkeypatch, b
     monkeypatch.delenv("STUDIO_DATABASE_URL", raising=False)
     assert default_database_url().endswith(str(db))
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
-                           default_timeout=30)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=30)
     if with_link:
         at.query_params["c"] = "A" * 32
     at = ok(at.run() if page is None else open_page(at, page))
@@ -388,8 +423,7 @@ def test_help_works_even_when_the_database_does_not(tmp_path, monkeypatch) -> No
     (data_dir / "studio.db").mkdir(parents=True)
     monkeypatch.setenv("STUDIO_DATA_DIR", str(data_dir))
     monkeypatch.delenv("STUDIO_DATABASE_URL", raising=False)
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"),
-                           default_timeout=30)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "app.py"), default_timeout=30)
     at.query_params["c"] = "A" * 32
     at = ok(open_page(at, "resources"))
     assert "If you are in danger right now" in texts(at)
@@ -414,8 +448,7 @@ def test_the_pages_database_follows_the_setting_and_the_folder(tmp_path, monkeyp
     assert context.database_url() == "sqlite:///" + str(tmp_path / "x.db")
 
 
-def test_a_polling_screen_looks_at_the_exercise_files_at_most_every_max_age(
-        tmp_path, monkeypatch):
+def test_a_polling_screen_looks_at_the_exercise_files_at_most_every_max_age(tmp_path, monkeypatch):
     import shutil
 
     from studio import exercises

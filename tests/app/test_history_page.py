@@ -17,8 +17,17 @@ HOSTILE = "<img src=x onerror=alert(1)> **bold** http://evil.example"
 
 def sent(at: AppTest) -> str:
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "text",
-                 "expander", "button"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "text",
+        "expander",
+        "button",
+    ):
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
     return "\n".join(parts)
@@ -54,7 +63,8 @@ def test_only_what_both_have_seen_and_names_as_text(make_app, ready_couple, stor
     assert SEALED not in shown and SEALED.replace("-", "\\-") not in shown
     charts = at.get("plotly_chart")
     assert charts and all(SEALED not in c.proto.spec for c in charts)
-    assert "<img" not in "".join(m.value for m in at.markdown if "&lt;" not in m.value
-                                 and "\\<" not in m.value)
+    assert "<img" not in "".join(
+        m.value for m in at.markdown if "&lt;" not in m.value and "\\<" not in m.value
+    )
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download our report (web page)", "Download our report (PDF)"]

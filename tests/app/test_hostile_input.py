@@ -142,14 +142,21 @@ def test_content_files_carry_emphasis_and_nothing_else(make_app, store, tmp_path
     first = 'couple_text = "You’re in.'
     source = room_file.read_text(encoding="utf-8")
     assert first in source
-    room_file.write_text(source.replace(first, 'couple_text = "' + CONTENT + " You’re in.", 1),
-                         encoding="utf-8")
+    room_file.write_text(
+        source.replace(first, 'couple_text = "' + CONTENT + " You’re in.", 1), encoding="utf-8"
+    )
     monkeypatch.setattr(exercises, "EXERCISES_DIR", content)
     script = exercises.load_catalog(content).get("workshop_room")
     assert script.phases[0].couple_text.startswith(CONTENT)
 
-    couple = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(couple.id, stage="ready")
     couple = store.couple_by_token(couple.token)
     room = rs.create_room(store, script)

@@ -13,9 +13,26 @@ MARK_A = "marker-a-curtain-5521 quiet mornings"
 def everything(at: AppTest) -> str:
     """Every value and label of the last run, as one string."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "text", "caption", "info",
-                 "success", "warning", "error", "text_area", "text_input", "button",
-                 "expander", "radio", "checkbox", "slider", "multiselect"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "text",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "text_area",
+        "text_input",
+        "button",
+        "expander",
+        "radio",
+        "checkbox",
+        "slider",
+        "multiselect",
+    ):
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "value", "")) + " " + str(getattr(el, "label", "")))
     return "\n".join(parts)

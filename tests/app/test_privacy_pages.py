@@ -25,8 +25,19 @@ SEEN = "seen-together-lighthouse-3k"
 def texts(at: AppTest, main_only: bool = True) -> str:
     root = at.main if main_only else at
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "text", "caption",
-                 "success", "warning", "error", "info", "exception"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "text",
+        "caption",
+        "success",
+        "warning",
+        "error",
+        "info",
+        "exception",
+    ):
         parts.extend(str(getattr(el, "value", "")) for el in getattr(root, kind))
     parts.extend(b.label for b in root.button)
     return "\n".join(parts)
@@ -57,21 +68,23 @@ def downloads(monkeypatch) -> list[bytes]:
 
     def spy(self, path_or_data, mimetype, kind, filename=None):
         if mimetype == "application/json":
-            got.append(path_or_data if isinstance(path_or_data, bytes)
-                       else path_or_data.encode())
+            got.append(path_or_data if isinstance(path_or_data, bytes) else path_or_data.encode())
         return real(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     return got
 
 
-def test_the_download_holds_nothing_sealed_and_the_page_says_so(make_app, store, ready_couple,
-                                                                downloads) -> None:
-    seen = store.start_safety_run(ready_couple.id, "safety_map",
-                                  {"sealed": {"a": True, "b": True}, "revealed_at": 5.0})
+def test_the_download_holds_nothing_sealed_and_the_page_says_so(
+    make_app, store, ready_couple, downloads
+) -> None:
+    seen = store.start_safety_run(
+        ready_couple.id, "safety_map", {"sealed": {"a": True, "b": True}, "revealed_at": 5.0}
+    )
     store.save_answer(seen, "a", "opening", SEEN)
-    sealed = store.start_safety_run(ready_couple.id, "safety_map",
-                                    {"sealed": {"a": True, "b": False}, "revealed_at": None})
+    sealed = store.start_safety_run(
+        ready_couple.id, "safety_map", {"sealed": {"a": True, "b": False}, "revealed_at": None}
+    )
     store.save_answer(sealed, "a", "opening", SEALED)
     store.save_answer(sealed, "a", "needs", ["reassurance"])
 
@@ -102,8 +115,9 @@ BAD_URLS = [
 
 @pytest.mark.parametrize("url", BAD_URLS, ids=["postgres-typo", "missing-driver"])
 @pytest.mark.parametrize("page", [None, "setup", "home", "data", "safety_map"])
-def test_a_bad_database_url_is_a_kind_screen_on_every_page(monkeypatch, tmp_path, url,
-                                                           page) -> None:
+def test_a_bad_database_url_is_a_kind_screen_on_every_page(
+    monkeypatch, tmp_path, url, page
+) -> None:
     monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("STUDIO_DATABASE_URL", url)
     at = app()
@@ -163,8 +177,9 @@ def full_disk_on(statement_start: str) -> None:
             raise sqlite3.OperationalError("database or disk is full")
 
 
-def test_forget_us_on_a_full_disk_is_kind_and_deletes_nothing(make_app, store,
-                                                              ready_couple) -> None:
+def test_forget_us_on_a_full_disk_is_kind_and_deletes_nothing(
+    make_app, store, ready_couple
+) -> None:
     at = ok(open_page(make_app(c=ready_couple.token), "data"))
     full_disk_on("DELETE")
     at.checkbox(key="forget_sure").check().run()
@@ -183,8 +198,9 @@ def test_a_break_on_a_full_disk_is_kind(make_app, store, ready_couple) -> None:
     assert store.couple_by_token(ready_couple.token).paused_at is None
 
 
-def test_an_error_that_is_not_the_disk_is_still_the_generic_screen(make_app, store,
-                                                                   ready_couple) -> None:
+def test_an_error_that_is_not_the_disk_is_still_the_generic_screen(
+    make_app, store, ready_couple
+) -> None:
     at = ok(open_page(make_app(c=ready_couple.token), "data"))
     from studio.ui import context
 
@@ -245,8 +261,9 @@ def test_an_id_used_by_a_file_of_another_kind_never_crashes_the_safety_map(
     assert new_name in texts(home) and "id" in texts(home)
 
 
-def test_an_id_used_twice_in_the_same_kind_names_both_files(make_app, ready_couple,
-                                                           exercises_copy) -> None:
+def test_an_id_used_twice_in_the_same_kind_names_both_files(
+    make_app, ready_couple, exercises_copy
+) -> None:
     _reuse_id(exercises_copy, "imago_dialogue.toml", "z_talk.toml", "imago_dialogue")
     at = ok(open_page(make_app(c=ready_couple.token), "home"))
     screen = texts(at)

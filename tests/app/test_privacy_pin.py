@@ -86,8 +86,14 @@ def closed_for_a(at: AppTest, key: str) -> None:
 
 
 def test_a_pin_set_at_the_safety_note_guards_the_safety_map(make_app, store):
-    couple = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     at = ok(switch_to(ok(make_app(c=couple.token).run()), "setup"))
     assert PIN_OFFER_TITLE not in sent(at)  # never before "it's me"
     show_me(at, "setup_safety_a")
@@ -153,8 +159,7 @@ def test_a_pin_added_after_the_hand_over_is_asked_next_time(make_app, store, rea
 # -- guessing: five wrong tries pause it, in the store -------------------------------------
 
 
-def test_five_wrong_tries_pause_for_a_minute_even_in_a_new_session(make_app, store,
-                                                                   ready_couple):
+def test_five_wrong_tries_pause_for_a_minute_even_in_a_new_session(make_app, store, ready_couple):
     a_has_a_pin(store, ready_couple)
     run = a_wrote(store, ready_couple)
     key = f"sm_{run.id}_a"
@@ -162,8 +167,7 @@ def test_five_wrong_tries_pause_for_a_minute_even_in_a_new_session(make_app, sto
     for guess in ("0000", "1111", "2222", "3333", "4444"):
         show_me(at, key, guess)
         closed_for_a(at, key)
-    assert any("rests for a moment" in i.value and "about a minute" in i.value
-               for i in at.info)
+    assert any("rests for a moment" in i.value and "about a minute" in i.value for i in at.info)
     show_me(at, key, PIN)  # the right one, during the pause: still closed
     closed_for_a(at, key)
 
@@ -207,7 +211,7 @@ def test_the_safety_note_and_the_ratings_ask_for_the_pin(make_app, store, ready_
     a_has_a_pin(store, ready_couple)
     after_both_turns(store, ready_couple)
     at = ok(switch_to(ok(make_app(c=ready_couple.token).run()), "dialogue"))
-    key = next(k[len("curtain_btn_"):] for k in keys(at, "curtain_btn_"))
+    key = next(k[len("curtain_btn_") :] for k in keys(at, "curtain_btn_"))
     show_me(at, key, "0000")
     assert not [h for h in at.header if h.value.startswith("Just for you")]
     assert not at.slider
@@ -226,10 +230,10 @@ def test_the_safety_note_and_the_ratings_ask_for_the_pin(make_app, store, ready_
 # -- a forgotten PIN --------------------------------------------------------------------------
 
 
-def test_a_forgotten_pin_takes_only_the_answers_not_yet_looked_at(make_app, store,
-                                                                  ready_couple):
-    old = store.start_safety_run(ready_couple.id, "safety_map",
-                                 {"sealed": {"a": True, "b": True}, "revealed_at": 5.0})
+def test_a_forgotten_pin_takes_only_the_answers_not_yet_looked_at(make_app, store, ready_couple):
+    old = store.start_safety_run(
+        ready_couple.id, "safety_map", {"sealed": {"a": True, "b": True}, "revealed_at": 5.0}
+    )
     store.save_answer(old, "a", "text", MARK_OLD)
     a_has_a_pin(store, ready_couple)
     run = svc.start_run(store, ready_couple.id)  # "Another time": a new round
@@ -241,8 +245,7 @@ def test_a_forgotten_pin_takes_only_the_answers_not_yet_looked_at(make_app, stor
     forgot = [e for e in at.expander if e.label == "Forgot your PIN?"]
     assert forgot and "deletes your answers" in " ".join(m.value for m in forgot[0].markdown)
     ok(at.button(key=f"curtain_forgot_{key}").click().run())
-    assert any("Your PIN is gone" in i.value and "starts again, empty" in i.value
-               for i in at.info)
+    assert any("Your PIN is gone" in i.value and "starts again, empty" in i.value for i in at.info)
     assert not store.has_pin(ready_couple.id, "a")
     assert store.answers_of(run.id, "a") == {}
     assert store.answers_of(run.id, "b") == {"text": (MARK_B, False)}

@@ -34,8 +34,14 @@ def sent(at: AppTest) -> str:
 
 @pytest.fixture
 def couple(store):
-    c = store.create_couple(name_a=NAME_A, name_b=NAME_B, color_a="blue", color_b="orange",
-                            symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=NAME_A,
+        name_b=NAME_B,
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     return store.couple_by_token(c.token)
 

@@ -23,8 +23,22 @@ SKIP = -1
 def everything(at: AppTest) -> str:
     """Every value the page would send to the browser, as one string."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "text", "caption", "info",
-                 "success", "warning", "error", "text_area", "button", "expander", "radio"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "text",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "text_area",
+        "button",
+        "expander",
+        "radio",
+    ):
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
     return "\n".join(parts)
@@ -40,7 +54,7 @@ def section_of(at: AppTest, run_id: int, p: str) -> str:
     for k in keys:
         for prefix in (f"sm_next_{run_id}_{p}_", f"sm_back_{run_id}_{p}_"):
             if k.startswith(prefix):
-                return k[len(prefix):]
+                return k[len(prefix) :]
     raise AssertionError(f"no part of the turn on screen: {keys}")
 
 
@@ -49,8 +63,7 @@ def go_on(at: AppTest, run_id: int, p: str) -> AppTest:
 
 
 def radios(at: AppTest) -> list:
-    return [r for r in at.radio if r.key and r.key.startswith("sm_") and
-            (":" in r.key)]
+    return [r for r in at.radio if r.key and r.key.startswith("sm_") and (":" in r.key)]
 
 
 def answer(at: AppTest, run_id: int, p: str, text: str, point: int | None) -> AppTest:
@@ -312,8 +325,11 @@ ACTIONS = st.one_of(
 )
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(moves=st.lists(ACTIONS, min_size=1, max_size=9))
 def test_stored_is_exactly_the_last_value_set(make_app, data_dir, moves):
     """Answer, skip, Back, Go on, reload, seal-and-unseal in any order: the store holds,
@@ -321,8 +337,14 @@ def test_stored_is_exactly_the_last_value_set(make_app, data_dir, moves):
     from studio.store import Store, default_database_url
 
     store = Store(default_database_url())
-    couple = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(couple.id, stage="ready")
     run_id = svc.ensure_run(store, couple.id).id
     at = start(make_app, couple)

@@ -46,8 +46,9 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # Our stylesheet (studio/ui/theme.py) is drawn by ``st.html``, whose code the browser
 # loads on first use: for a moment after the first run a page can be idle but not yet
 # styled (captions still in Streamlit's paler default). Checks wait for it.
-STYLED = ("() => [...document.querySelectorAll('style')]"
-          ".some(s => s.textContent.includes('.sbs-where'))")
+STYLED = (
+    "() => [...document.querySelectorAll('style')].some(s => s.textContent.includes('.sbs-where'))"
+)
 
 # Installed in every page before the app loads: notes when a ForwardMsg with
 # ``script_finished`` arrives (a top-level protobuf varint field; status 0 = a full
@@ -134,8 +135,9 @@ class Server:
                 self.proc.wait(timeout=15)
 
 
-def start_server(data_dir: Path, port: int | None = None, env: dict | None = None,
-                 database_url: str = "") -> Server:
+def start_server(
+    data_dir: Path, port: int | None = None, env: dict | None = None, database_url: str = ""
+) -> Server:
     """A studio server on 127.0.0.1; its data in ``data_dir`` (SQLite) or, with
     ``database_url``, in that database (a Postgres of tests/pg.py)."""
     port = port or free_port()
@@ -148,13 +150,22 @@ def start_server(data_dir: Path, port: int | None = None, env: dict | None = Non
         full_env["STUDIO_DATABASE_URL"] = database_url
     # The server process only: nothing may leave this machine (see netguard/).
     full_env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(NETGUARD), full_env.get("PYTHONPATH", "")) if p)
+        p for p in (str(NETGUARD), full_env.get("PYTHONPATH", "")) if p
+    )
     full_env["STUDIO_NETGUARD_RECORD"] = str(NETGUARD_RECORD)
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "studio.ui.launch",
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            sys.executable,
+            "-m",
+            "studio.ui.launch",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
         ],
         cwd=ROOT,
         env=full_env,
@@ -191,8 +202,7 @@ def no_outbound_connections() -> Iterator[None]:
     yield
     tried = outbound_attempts()
     if tried:
-        pytest.fail("a test server tried to reach another host:\n" + tried[:4000],
-                    pytrace=False)
+        pytest.fail("a test server tried to reach another host:\n" + tried[:4000], pytrace=False)
 
 
 def server_on(backend: str, request, tmp_path_factory, name: str) -> Iterator[Server]:
@@ -266,10 +276,8 @@ def open_page(browser, requests_seen):
     """open_page(server, path='/', viewport=None) -> a new page in its own context."""
     contexts = []
 
-    def _open(srv: Server, path: str = "/", viewport: dict | None = None,
-              **options) -> Page:
-        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900},
-                                  **options)
+    def _open(srv: Server, path: str = "/", viewport: dict | None = None, **options) -> Page:
+        ctx = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, **options)
         contexts.append(ctx)
         rec = Requests({urlparse(srv.url).netloc})
         requests_seen.append(rec)

@@ -32,10 +32,24 @@ def harness(tmp_path_factory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("chart-harness") / "server.log"
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(HARNESS),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(HARNESS),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -89,8 +103,9 @@ def test_every_reveal_chart_draws_clearly(open_harness, query, size):
     assert chart_problems(page) == []
 
 
-@pytest.mark.parametrize("query", ["?layout=wide", "?layout=wide&names=hostile"],
-                         ids=["robin-sam", "hostile-names"])
+@pytest.mark.parametrize(
+    "query", ["?layout=wide", "?layout=wide&names=hostile"], ids=["robin-sam", "hostile-names"]
+)
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)], ids=["1920x1080", "1280x720"])
 def test_every_reveal_chart_draws_clearly_on_a_projector_wide_page(open_harness, query, size):
     page = open_harness(query, *size)
@@ -121,8 +136,9 @@ def test_the_checker_sees_an_invisible_bar_and_its_missing_swatch(open_harness):
     page = open_harness("?invisible=1", 1280, 800, charts=CHARTS + 1)
     problems = chart_problems(page)
     mine = [p for p in problems if p.startswith("An invisible chart:")]
-    assert any("bar 1 of trace “white on white”" in p and "too near the background" in p
-               for p in mine), problems
+    assert any(
+        "bar 1 of trace “white on white”" in p and "too near the background" in p for p in mine
+    ), problems
     assert any("legend entry “white on white” has a swatch that" in p for p in mine), problems
     assert mine == problems, "only the invisible chart has problems"
 
@@ -138,7 +154,9 @@ def test_the_checker_sees_text_cut_by_the_edge_and_a_title_on_the_legend(open_ha
         'margin.l': 0, 'legend.y': 1.2, 'legend.yanchor': 'top', 'legend.yref': 'container'});
     }""")
     problems = chart_problems(page)
-    assert any("tick label “A label far too wide” is cut by the chart's edge" in p
-               for p in problems), problems
-    assert any(p == "Where each of you stands: the title overlaps the legend"
-               for p in problems), problems
+    assert any(
+        "tick label “A label far too wide” is cut by the chart's edge" in p for p in problems
+    ), problems
+    assert any(p == "Where each of you stands: the title overlaps the legend" for p in problems), (
+        problems
+    )

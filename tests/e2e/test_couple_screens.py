@@ -25,33 +25,70 @@ SPEC = load_catalog(ROOT / "exercises").get("safety_map")
 
 WORDS = {
     "a": "Knowing you'll come home and we'll have dinner together. A hug when I'm "
-         "worried, and hearing that we're okay.",
+    "worried, and hearing that we're okay.",
     "b": "Quiet time on my own after work, and knowing you won't be hurt when I need it. "
-         "Calm voices when we disagree.",
+    "Calm voices when we disagree.",
 }
 POSITIONS = {
-    "a": {"together_alone": 0, "reassurance": 2, "independence": 2, "talk_or_cool": 0,
-          "settle_or_pause": 2, "repair": 5, "sharing_feelings": 0, "affection": 2,
-          "privacy": 5, "staying_in_touch": 2, "lightness": 2},
-    "b": {"together_alone": 8, "reassurance": 8, "independence": 5, "talk_or_cool": 10,
-          "settle_or_pause": 8, "repair": 8, "sharing_feelings": 8, "affection": 2,
-          "privacy": 8, "lightness": 2},
+    "a": {
+        "together_alone": 0,
+        "reassurance": 2,
+        "independence": 2,
+        "talk_or_cool": 0,
+        "settle_or_pause": 2,
+        "repair": 5,
+        "sharing_feelings": 0,
+        "affection": 2,
+        "privacy": 5,
+        "staying_in_touch": 2,
+        "lightness": 2,
+    },
+    "b": {
+        "together_alone": 8,
+        "reassurance": 8,
+        "independence": 5,
+        "talk_or_cool": 10,
+        "settle_or_pause": 8,
+        "repair": 8,
+        "sharing_feelings": 8,
+        "affection": 2,
+        "privacy": 8,
+        "lightness": 2,
+    },
 }
 GUESSES = {
-    "a": {"together_alone": 5, "reassurance": 5, "talk_or_cool": 8, "affection": 2,
-          "privacy": 8, "repair": 5},
-    "b": {"together_alone": 2, "reassurance": 0, "talk_or_cool": 2, "settle_or_pause": 2,
-          "repair": 2, "affection": 0, "privacy": 2},
+    "a": {
+        "together_alone": 5,
+        "reassurance": 5,
+        "talk_or_cool": 8,
+        "affection": 2,
+        "privacy": 8,
+        "repair": 5,
+    },
+    "b": {
+        "together_alone": 2,
+        "reassurance": 0,
+        "talk_or_cool": 2,
+        "settle_or_pause": 2,
+        "repair": 2,
+        "affection": 0,
+        "privacy": 2,
+    },
 }
-NEEDS = {"a": ["reassured", "time_together", "touch"], "b": ["time_alone", "calm",
-                                                             "time_together"]}
+NEEDS = {"a": ["reassured", "time_together", "touch"], "b": ["time_alone", "calm", "time_together"]}
 
 
 def revealed_couple(server, name_a: str = "Robin", name_b: str = "Sam") -> str:
     """A couple who both answered and looked together; returns their link token."""
     store = Store(f"sqlite:///{server.data_dir / 'studio.db'}")
-    c = store.create_couple(name_a=name_a, name_b=name_b, color_a="blue", color_b="orange",
-                            symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=name_a,
+        name_b=name_b,
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     run = svc.start_run(store, c.id)
     for p in "ab":
@@ -76,8 +113,10 @@ def no_overflow(page: Page) -> None:
 
 
 def first_screen_height(page: Page) -> int:
-    return page.evaluate("() => document.querySelector('[data-testid=stMainBlockContainer]')"
-                         ".getBoundingClientRect().height")
+    return page.evaluate(
+        "() => document.querySelector('[data-testid=stMainBlockContainer]')"
+        ".getBoundingClientRect().height"
+    )
 
 
 WIDTHS = [(390, 844), (1280, 800), (1920, 1080), (1280, 720)]
@@ -88,14 +127,19 @@ def test_the_reveal_reads_at_every_width(server, open_page, width, height):
     from tests.e2e.chart_check import chart_problems
 
     token = revealed_couple(server)
-    page = open_page(server, f"/safety-map?c={token}", viewport={"width": width,
-                                                                 "height": height})
+    page = open_page(server, f"/safety-map?c={token}", viewport={"width": width, "height": height})
     expect(page.get_by_role("heading", name="What makes you feel safe — together")).to_be_visible()
     no_overflow(page)
     main = page.inner_text("[data-testid='stMain']")
     assert "/ 100" not in main and page.locator(".js-plotly-plot").count() == 0
-    for text in ("Knowing you'll come home", "Quiet time on my own", "Where you meet",
-                 "Where you differ", "To start:", "What surprised you"):
+    for text in (
+        "Knowing you'll come home",
+        "Quiet time on my own",
+        "Where you meet",
+        "Where you differ",
+        "To start:",
+        "What surprised you",
+    ):
         assert text in main, text
     if width >= 1280:  # on a laptop the first difference's button is on the first screen
         box = page.get_by_role("button", name="Talk about this").bounding_box()
@@ -124,7 +168,8 @@ def in_view(page: Page, name: str, height: int) -> None:
     expect(button).to_be_visible()
     box = button.bounding_box()
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, (
-        f"{name!r} is not in view: {box}")
+        f"{name!r} is not in view: {box}"
+    )
 
 
 def test_every_step_has_its_main_button_in_view_at_1280x800(server, open_page):

@@ -37,10 +37,14 @@ def in_view(page: Page, name: str) -> None:
 
 
 def scroll_to_end(page: Page) -> None:
-    page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]');"
-                  " m.scrollTo(0, m.scrollHeight); }")
-    page.wait_for_function("() => { const m = document.querySelector('[data-testid=stMain]');"
-                           " return m.scrollTop + m.clientHeight >= m.scrollHeight - 2; }")
+    page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=stMain]');"
+        " m.scrollTo(0, m.scrollHeight); }"
+    )
+    page.wait_for_function(
+        "() => { const m = document.querySelector('[data-testid=stMain]');"
+        " return m.scrollTop + m.clientHeight >= m.scrollHeight - 2; }"
+    )
 
 
 def roles_are(page: Page, talker: str, listener: str) -> None:
@@ -117,9 +121,14 @@ def test_two_rounds_with_a_mirror_loop_a_reload_and_private_ratings(server, open
     click(page, "Did I get it? — Yes")
     click(page, "No, that's it for now")
     now_step(page, "Sum it up")
-    for name in ("I've summed it up", "Yes, that's all of it", "I've said why it makes sense",
-                 "I've said what I imagine you feel", "Yes, that's how it feels",
-                 "We've thanked each other"):
+    for name in (
+        "I've summed it up",
+        "Yes, that's all of it",
+        "I've said why it makes sense",
+        "I've said what I imagine you feel",
+        "Yes, that's how it feels",
+        "We've thanked each other",
+    ):
         in_view(page, name)
         click(page, name)
     expect(page.get_by_role("heading", name="Switch places")).to_be_visible()
@@ -195,8 +204,14 @@ def test_two_rounds_with_a_mirror_loop_a_reload_and_private_ratings(server, open
 def _couple_with_a_talk(server, topic: str = STARTER):
     """A couple set up in the server's store, with a talk opened as the reveal opens it."""
     store = Store(f"sqlite:///{server.data_dir}/studio.db")
-    couple = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(couple.id, stage="ready")
     couple = store.couple_by_token(couple.token)
     svc.start_on_topic(store, couple, topic)
@@ -234,8 +249,18 @@ def test_talk_about_this_on_a_phone_keeps_the_next_press_in_reach(server, open_p
 def test_a_low_felt_heard_offers_another_turn_on_a_phone(server, open_page):
     store, couple = _couple_with_a_talk(server, "Phones at dinner")
     run = svc.latest(store, couple)
-    one = ("sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
-           "empathised", "got_it", "closed")
+    one = (
+        "sent",
+        "mirrored",
+        "got_it",
+        "more_no",
+        "summarised",
+        "got_it",
+        "validated",
+        "empathised",
+        "got_it",
+        "closed",
+    )
     for event in ("ready", *one, "switch_same", *one, "end"):
         run = svc.apply(store, couple, run.id, event, 1.0)
     spec = svc.find_spec(load_catalog())

@@ -31,8 +31,14 @@ def test_failed_writes_leave_no_token_name_or_answer_in_the_log(tmp_path, open_p
     data = tmp_path / "logs"
     data.mkdir()
     store = Store(f"sqlite:///{data / 'studio.db'}")
-    couple = store.create_couple(name_a=NAME_A, name_b=NAME_B, color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a=NAME_A,
+        name_b=NAME_B,
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(couple.id, stage="ready")  # set up, both safety notes read
     store.dispose()
     token = couple.token
@@ -50,8 +56,10 @@ def test_failed_writes_leave_no_token_name_or_answer_in_the_log(tmp_path, open_p
         click(page, f"I'm ● {NAME_A} — show me")
         page.get_by_role("textbox", name="Your answer, in your own words").fill(ANSWER)
         # The step's main button ("Save and go on"): the database refuses this write.
-        after_rerun(page, page.locator(
-            "[data-testid='stMain'] [data-testid='stBaseButton-primary']").first.click)
+        after_rerun(
+            page,
+            page.locator("[data-testid='stMain'] [data-testid='stBaseButton-primary']").first.click,
+        )
         expect(page.get_by_text("Traceback")).to_have_count(0)
 
         second = open_page(srv)

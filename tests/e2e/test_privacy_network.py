@@ -25,8 +25,7 @@ FOREIGN = [
 async def _try(url: str, origin: str) -> str:
     """'accepted', or the HTTP status the handshake was refused with."""
     try:
-        async with connect(url, origin=origin, subprotocols=["streamlit"],
-                           open_timeout=20) as ws:
+        async with connect(url, origin=origin, subprotocols=["streamlit"], open_timeout=20) as ws:
             await ws.close()
             return "accepted"
     except InvalidStatus as exc:
@@ -73,10 +72,13 @@ def test_the_guard_itself_records_and_refuses(tmp_path):
 
     record = tmp_path / "rec.log"
     env = {**os.environ, "PYTHONPATH": str(NETGUARD), "STUDIO_NETGUARD_RECORD": str(record)}
-    code = ("import socket\n"
-            "try:\n    socket.create_connection(('checkip.amazonaws.com', 80), timeout=1)\n"
-            "except OSError as e:\n    print('refused' if 'netguard' in str(e) else e)\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=60)
+    code = (
+        "import socket\n"
+        "try:\n    socket.create_connection(('checkip.amazonaws.com', 80), timeout=1)\n"
+        "except OSError as e:\n    print('refused' if 'netguard' in str(e) else e)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert out.stdout.strip() == "refused", out.stdout + out.stderr
     assert "checkip.amazonaws.com" in record.read_text()

@@ -118,8 +118,9 @@ def robin_wrote_behind_a_pin(page: Page) -> None:
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_five_wrong_tries_pause_it_and_a_forgotten_pin_starts_afresh(server, open_page,
-                                                                      width, height):
+def test_five_wrong_tries_pause_it_and_a_forgotten_pin_starts_afresh(
+    server, open_page, width, height
+):
     page = open_page(server, viewport={"width": width, "height": height})
     robin_wrote_behind_a_pin(page)
     for guess in ("0000", "1111", "2222", "3333", "5555"):

@@ -58,8 +58,10 @@ def _replica_of(proxy_url: str, cookie: str | None = None) -> str | None:
 
 def start_proxy(work: Path, replicas: list[Server]) -> subprocess.Popen:
     if not Path(HAPROXY).exists():
-        message = ("The two-replica test needs HAProxy (Debian: apt-get install haproxy; "
-                   "make test installs it).")
+        message = (
+            "The two-replica test needs HAProxy (Debian: apt-get install haproxy; "
+            "make test installs it)."
+        )
         if os.environ.get("STUDIO_REQUIRE_PROXY"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -68,8 +70,9 @@ def start_proxy(work: Path, replicas: list[Server]) -> subprocess.Popen:
     for i, srv in enumerate(replicas, start=1):
         env[f"STUDIO_REPLICA_{i}"] = urlparse(srv.url).netloc
     log = work / "haproxy.log"
-    proc = subprocess.Popen([HAPROXY, "-f", str(CONFIG), "-db"], env=env,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [HAPROXY, "-f", str(CONFIG), "-db"], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):  # until the proxy answers for both replicas (polls a process)
         if proc.poll() is not None:
@@ -88,8 +91,7 @@ def deployment(postgres_server, tmp_path) -> Iterator[dict]:
     url = postgres_server.new_database()
     secret = os.urandom(16).hex()
     env = {"STREAMLIT_SERVER_COOKIE_SECRET": secret}  # the same on every replica
-    replicas = [start_server(tmp_path / f"replica{i}", env=env, database_url=url)
-                for i in (1, 2)]
+    replicas = [start_server(tmp_path / f"replica{i}", env=env, database_url=url) for i in (1, 2)]
     proxy = start_proxy(tmp_path, replicas)
     front = Server(proxy.url, tmp_path, proxy, tmp_path / "haproxy.log", url)
     store = Store(url)
@@ -115,8 +117,10 @@ def open_on(browser):
         ctx.add_init_script(WS_HOOK)
         page = ctx.new_page()
         seen = {}
-        page.on("response", lambda r: seen.setdefault(
-            urlparse(r.url).path, r.headers.get("x-studio-replica")))
+        page.on(
+            "response",
+            lambda r: seen.setdefault(urlparse(r.url).path, r.headers.get("x-studio-replica")),
+        )
         page.goto(front.url + path)
         wait_idle(page)
         assert seen.get(urlparse(front.url + path).path) == replica
@@ -129,8 +133,14 @@ def open_on(browser):
 
 
 def couple_in(store: Store, n: int):
-    c = store.create_couple(name_a=f"Ada{n}", name_b=f"Bo{n}", color_a="blue",
-                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=f"Ada{n}",
+        name_b=f"Bo{n}",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     return store.couple_by_token(c.token)
 
@@ -140,8 +150,7 @@ def figure(page: Page, name: str):
 
 
 def test_a_workshop_over_two_replicas_survives_losing_one(deployment, open_on):
-    front, (one, two), store = deployment["front"], deployment["replicas"], \
-        deployment["store"]
+    front, (one, two), store = deployment["front"], deployment["replicas"], deployment["store"]
 
     # The facilitator's presenter view on replica 1.
     pres = open_on(front, "r1", "/workshop")
@@ -167,8 +176,14 @@ def test_a_workshop_over_two_replicas_survives_losing_one(deployment, open_on):
         expect(page.get_by_text(PHASES[0].couple_text)).to_be_visible()
         pages.append(page)
     for k, couple in enumerate(couples):
-        rs.share_with_room(store, couple, {"together_alone": k, "talk_or_cool": 3},
-                           {"together_alone": k + 1, "talk_or_cool": 4}, ["heard"], ["calm"])
+        rs.share_with_room(
+            store,
+            couple,
+            {"together_alone": k, "talk_or_cool": 3},
+            {"together_alone": k + 1, "talk_or_cool": 4},
+            ["heard"],
+            ["calm"],
+        )
     expect(figure(screen, "Couples here")).to_contain_text("4")
     expect(figure(pres, "Couples here")).to_contain_text("4")
 
@@ -191,8 +206,9 @@ def test_a_workshop_over_two_replicas_survives_losing_one(deployment, open_on):
     pg_server = deployment["postgres"]
     pg_server.stop()
     for page in (screen, pages[0], pages[1]):
-        expect(page.get_by_text("The studio's database is out of reach for a moment")
-               ).to_be_visible()
+        expect(
+            page.get_by_text("The studio's database is out of reach for a moment")
+        ).to_be_visible()
         assert "postgresql" not in page.content()
     pg_server.start_again()
     for page in (screen, pages[0], pages[1]):
@@ -222,8 +238,14 @@ def test_a_workshop_over_two_replicas_survives_losing_one(deployment, open_on):
     expect(pages[1].get_by_text("You're done with this part")).to_be_visible()
     assert _replica_of(front.url, "r2") == "r1"  # replica 2's cookie still lands on 1
     documents = []
-    pages[3].on("response", lambda r: documents.append(r.headers.get("x-studio-replica"))
-                if r.request.resource_type == "document" else None)
+    pages[3].on(
+        "response",
+        lambda r: (
+            documents.append(r.headers.get("x-studio-replica"))
+            if r.request.resource_type == "document"
+            else None
+        ),
+    )
     pages[3].reload()  # a reload too: replica 1, the same couple, the same step
     wait_idle(pages[3])
     expect(pages[3].get_by_text(PHASES[1].couple_text)).to_be_visible()

@@ -144,10 +144,10 @@ def test_back_forward_reload_and_unseal_show_exactly_what_was_set(server, open_p
     page.get_by_role("textbox", name="Your answer, in your own words").fill(MARK_A + " " + HOSTILE)
     click(page, "Go on")
     part(page, "Where you stand")
-    choose(page, 0, CLEAR_LEFT)   # together or alone: me
+    choose(page, 0, CLEAR_LEFT)  # together or alone: me
     choose(page, 1, CLEAR_RIGHT)  # ... my guess for Sam
-    choose(page, 2, MIDDLE)       # reassurance: me
-    choose(page, 3, SKIP)         # ... rather not say
+    choose(page, 2, MIDDLE)  # reassurance: me
+    choose(page, 3, SKIP)  # ... rather not say
     click(page, "Go on")
     part(page, "Where you stand")
     choose(page, 0, RIGHT)
@@ -166,8 +166,10 @@ def test_back_forward_reload_and_unseal_show_exactly_what_was_set(server, open_p
     click(page, "Go on")
     part(page, "Look over and seal")
     review = page.inner_text("[data-testid='stMain']")
-    assert "you: clearly “most time together” · your guess for ▲ Sam: clearly “plenty of " \
-           "time alone”" in review
+    assert (
+        "you: clearly “most time together” · your guess for ▲ Sam: clearly “plenty of "
+        "time alone”" in review
+    )
     assert "you: in between · your guess for ▲ Sam: rather not say" in review
     click(page, "Seal my answers")
 
@@ -248,8 +250,9 @@ def test_a_keyboard_alone_answers_every_scale(server, open_page):
     def press(key: str) -> None:
         nonlocal presses
         presses += 1
-        after_rerun(page, lambda: page.keyboard.press(key)) if key.startswith("Arrow") \
-            else page.keyboard.press(key)
+        after_rerun(page, lambda: page.keyboard.press(key)) if key.startswith(
+            "Arrow"
+        ) else page.keyboard.press(key)
 
     def focused_index() -> int:
         return page.evaluate("""() => {
@@ -280,8 +283,12 @@ def test_a_keyboard_alone_answers_every_scale(server, open_page):
     with store.read() as conn:
         from sqlalchemy import text as sql
 
-        n = conn.execute(sql("SELECT count(*) FROM safety_answers WHERE item LIKE 'scale:%' "
-                             "OR item LIKE 'guess:%'")).scalar()
+        n = conn.execute(
+            sql(
+                "SELECT count(*) FROM safety_answers WHERE item LIKE 'scale:%' "
+                "OR item LIKE 'guess:%'"
+            )
+        ).scalar()
     store.dispose()
     assert n >= 20
     print(f"\nkeyboard: {presses} key presses for 10 scales (own + guess)")

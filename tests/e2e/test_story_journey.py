@@ -44,8 +44,10 @@ def shots(page: Page, name: str) -> None:
         tab.goto(page.url)
         wait_idle(tab)
         if tab.locator(".js-plotly-plot").count():
-            tab.wait_for_function("() => [...document.querySelectorAll('.js-plotly-plot')]"
-                                  ".every(g => g.querySelector('.infolayer'))")
+            tab.wait_for_function(
+                "() => [...document.querySelectorAll('.js-plotly-plot')]"
+                ".every(g => g.querySelector('.infolayer'))"
+            )
         tab.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
         tab.close()
 
@@ -64,14 +66,16 @@ def rate_week(page: Page, name: str, option: int) -> None:
     click(page, "Seal my answers")
 
 
-def check_in(page: Page, thanks: tuple[str, str], a: int, b: int, *, talk: str,
-             look: bool = False) -> None:
+def check_in(
+    page: Page, thanks: tuple[str, str], a: int, b: int, *, talk: str, look: bool = False
+) -> None:
     after_rerun(page, page.get_by_role("link", name="Our weekly check-in").first.click)
     expect(page.get_by_role("button", name="Start our check-in")).to_be_visible()
     wait_idle(page)
     click(page, "Start our check-in")
-    expect(page.get_by_role("heading", name="Something you'd like to thank each other for")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Something you'd like to thank each other for")
+    ).to_be_visible()
     boxes = page.get_by_role("textbox")
     boxes.nth(0).fill(thanks[0])
     boxes.nth(1).fill(thanks[1])
@@ -110,10 +114,18 @@ def a_dialogue(page: Page) -> None:
     expect_text(page, TOPIC)
     click(page, "Yes, now is good")
     for _round in range(2):
-        for name in ("I've said it", "I've said it back", "Did I get it? — Yes",
-                     "No, that's it for now", "I've summed it up", "Yes, that's all of it",
-                     "I've said why it makes sense", "I've said what I imagine you feel",
-                     "Yes, that's how it feels", "We've thanked each other"):
+        for name in (
+            "I've said it",
+            "I've said it back",
+            "Did I get it? — Yes",
+            "No, that's it for now",
+            "I've summed it up",
+            "Yes, that's all of it",
+            "I've said why it makes sense",
+            "I've said what I imagine you feel",
+            "Yes, that's how it feels",
+            "We've thanked each other",
+        ):
             click(page, name)
         if _round == 0:
             click(page, "Switch — same topic")
@@ -232,8 +244,9 @@ def story_checks(page: Page, server, token: str) -> None:
 
     from pypdf import PdfReader
 
-    words = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages
-                              ).split())
+    words = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf_bytes)).pages).split()
+    )
     assert THANKS_A in words and "calm evenings together" in words
     assert SEALED_A not in words and "not a diagnosis" in words
 

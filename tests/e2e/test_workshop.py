@@ -33,18 +33,31 @@ PHASES = SCRIPT.phases
 FOLLOW_SECONDS = 2.0  # a new phase reaches every couple's screen within this
 PHONE = {"width": 390, "height": 844}
 # A phone as the server sees one: its User-Agent (the words say "phone"), touch.
-MOBILE = {"user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
-          "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
-          "is_mobile": True, "has_touch": True}
+MOBILE = {
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36",
+    "is_mobile": True,
+    "has_touch": True,
+}
 LAPTOP = {"width": 1280, "height": 800}
 SHOTS = Path("/tmp/room")
 
 # Words only the couples' private data holds: none may ever reach the projector.
-PRIVATE = ["Quillon-Marrowby", "Tessaly-Oakhurst", "lanternfish-harbour-7431",
-           "saffron-kettle-ritual-9902"]
+PRIVATE = [
+    "Quillon-Marrowby",
+    "Tessaly-Oakhurst",
+    "lanternfish-harbour-7431",
+    "saffron-kettle-ritual-9902",
+]
 # Names the couples who set up through the pages type: never on the room screen either.
-TYPED = [("Wrenna", "Pallister"), ("Odrik", "Fennimore"), ("Yselle", "Brackwater"),
-         ("Corvin", "Ashdown"), ("Mirelle", "Thornquist"), ("Tobiah", "Quenby")]
+TYPED = [
+    ("Wrenna", "Pallister"),
+    ("Odrik", "Fennimore"),
+    ("Yselle", "Brackwater"),
+    ("Corvin", "Ashdown"),
+    ("Mirelle", "Thornquist"),
+    ("Tobiah", "Quenby"),
+]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -65,7 +78,10 @@ def seeded_couple(store: Store, n: int, *, private: bool = True):
     c = store.create_couple(
         name_a=f"{PRIVATE[0]}{n}" if private else f"Ada{n}",
         name_b=f"{PRIVATE[1]}{n}" if private else f"Bo{n}",
-        color_a="blue", color_b="orange", symbol_a="circle", symbol_b="triangle",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
     )
     store.update_couple(c.id, stage="ready")
     if private:
@@ -77,8 +93,14 @@ def seeded_couple(store: Store, n: int, *, private: bool = True):
 
 
 def share(store: Store, couple, gap: int) -> None:
-    rs.share_with_room(store, couple, {"together_alone": 2, "talk_or_cool": 4},
-                       {"together_alone": 2 + gap, "talk_or_cool": 4}, ["heard"], ["calm"])
+    rs.share_with_room(
+        store,
+        couple,
+        {"together_alone": 2, "talk_or_cool": 4},
+        {"together_alone": 2 + gap, "talk_or_cool": 4},
+        ["heard"],
+        ["calm"],
+    )
 
 
 def press(page: Page, name: str) -> None:
@@ -153,8 +175,9 @@ def qr_and_code_visible(page: Page, code: str) -> None:
 
 
 def seal(store: Store, couple, *, revealed: bool = False) -> None:
-    flow = safety_flow.FlowState(sealed={"a": True, "b": True},
-                                 revealed_at=time.time() if revealed else None)
+    flow = safety_flow.FlowState(
+        sealed={"a": True, "b": True}, revealed_at=time.time() if revealed else None
+    )
     store.start_safety_run(couple.id, "safety_map", flow.to_dict())
 
 
@@ -190,8 +213,9 @@ def test_a_workshop_evening(room_server, store, open_page):
     for scr in screens:
         expect(scr.get_by_role("heading", name=PHASES[0].title)).to_be_visible()
         qr_and_code_visible(scr, code)
-        assert scr.locator("img.sbs-qr").get_attribute("src").startswith(
-            "data:image/svg+xml;base64,")
+        assert (
+            scr.locator("img.sbs-qr").get_attribute("src").startswith("data:image/svg+xml;base64,")
+        )
         no_controls(scr)
         assert secret_count(scr, secret) == 0
         assert fits(scr)
@@ -201,8 +225,11 @@ def test_a_workshop_evening(room_server, store, open_page):
     couples: list[Page] = []
     for i, (a, b) in enumerate(TYPED):
         on_phone = i < 2
-        page = (open_page(srv, f"/join?code={code}", viewport=PHONE, **MOBILE) if on_phone
-                else open_page(srv, f"/join?code={code}", viewport=LAPTOP))
+        page = (
+            open_page(srv, f"/join?code={code}", viewport=PHONE, **MOBILE)
+            if on_phone
+            else open_page(srv, f"/join?code={code}", viewport=LAPTOP)
+        )
         expect(page.get_by_text("Before you join, set up the two of you")).to_be_visible()
         press(page, "Set us up")
         set_up_through_the_ui(page, a, b, "phone" if on_phone else "laptop")
@@ -243,12 +270,11 @@ def test_a_workshop_evening(room_server, store, open_page):
     expect(pres.get_by_role("heading", name=f"Part 2 of 7: {PHASES[1].title}")).to_be_visible()
     shown_at = time.monotonic()
     for page in couples:
-        expect(page.get_by_text(PHASES[1].couple_text)).to_be_visible(
-            timeout=FOLLOW_SECONDS * 1000
-        )
+        expect(page.get_by_text(PHASES[1].couple_text)).to_be_visible(timeout=FOLLOW_SECONDS * 1000)
     for scr in screens:
         expect(scr.get_by_role("heading", name=PHASES[1].title)).to_be_visible(
-            timeout=FOLLOW_SECONDS * 1000)
+            timeout=FOLLOW_SECONDS * 1000
+        )
     assert time.monotonic() - shown_at <= FOLLOW_SECONDS + 1.0
 
     # A timer reaches the screens and the couples.
@@ -282,8 +308,9 @@ def test_a_workshop_evening(room_server, store, open_page):
 
     # -- anonymous results: not below the minimum group, and only on release -------------
     press(pres, "Show results")
-    expect(pres.get_by_text("Nothing to release yet: results need at least 5 couples")
-           ).to_be_visible()
+    expect(
+        pres.get_by_text("Nothing to release yet: results need at least 5 couples")
+    ).to_be_visible()
     for scr in screens:
         expect(scr.get_by_role("heading", name="Room results")).to_be_visible()
         expect(scr.get_by_text("Room results appear once at least 5 couples")).to_be_visible()
@@ -332,13 +359,15 @@ def test_a_workshop_evening(room_server, store, open_page):
     press(phone, "Call a facilitator")
     expect(phone.get_by_text("You've asked for a facilitator")).to_be_visible()
     expect(pres.locator(".st-key-ws_help")).to_contain_text(
-        "Table 2", timeout=FOLLOW_SECONDS * 1000)
+        "Table 2", timeout=FOLLOW_SECONDS * 1000
+    )
     for scr in screens:
         assert "Table 2" not in scr.content()
     press(pres, "On my way")
     expect(pres.locator(".st-key-ws_help")).to_have_count(0)
     expect(phone.get_by_text("A facilitator is on the way")).to_be_visible(
-        timeout=FOLLOW_SECONDS * 1000)
+        timeout=FOLLOW_SECONDS * 1000
+    )
 
     # -- the dialogue on a phone: its step's button and the break are in reach -----------
     press(pres, "Back to the script")
@@ -369,8 +398,10 @@ def test_a_workshop_evening(room_server, store, open_page):
     expect(figure(pres, "Couples here")).to_contain_text("11", timeout=FOLLOW_SECONDS * 1000)
 
     # -- a couple page opened from the facilitator's tab carries no secret -----------------
-    after_rerun(pres, pres.locator("[data-testid=stSidebar]").get_by_role(
-        "link", name="Join a workshop").click)
+    after_rerun(
+        pres,
+        pres.locator("[data-testid=stSidebar]").get_by_role("link", name="Join a workshop").click,
+    )
     expect(pres).to_have_url(re.compile(r"/join"))
     assert secret not in pres.url and secret_count(pres, secret) == 0
     pres.goto(f"{srv.url}/workshop?room={secret}")

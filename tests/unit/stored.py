@@ -33,7 +33,8 @@ def stored_bytes(store: Store) -> dict[str, bytes]:
         conn.exec_driver_sql("CHECKPOINT")
         data_dir = conn.exec_driver_sql("SHOW data_directory").scalar()
         oid = conn.exec_driver_sql(
-            "SELECT oid FROM pg_database WHERE datname = current_database()").scalar()
+            "SELECT oid FROM pg_database WHERE datname = current_database()"
+        ).scalar()
     folder = Path(str(data_dir)) / "base" / str(oid)
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 

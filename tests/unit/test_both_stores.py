@@ -18,8 +18,11 @@ def _store_fixtures() -> list[tuple[str, list[str]]]:
     for path in sorted(UNIT.glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.FunctionDef) and node.name in ("store", "export") and any(
-                    "fixture" in ast.unparse(d) for d in node.decorator_list):
+            if (
+                isinstance(node, ast.FunctionDef)
+                and node.name in ("store", "export")
+                and any("fixture" in ast.unparse(d) for d in node.decorator_list)
+            ):
                 out.append((path.name, [a.arg for a in node.args.args]))
     return out
 
@@ -32,10 +35,23 @@ def test_every_store_fixture_is_built_on_store_url() -> None:
 
 def test_the_store_tests_are_collected_for_both_stores() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "tests/unit/test_store.py", "tests/unit/test_room_store.py",
-         "tests/unit/test_dialogue_service.py"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/unit/test_store.py",
+            "tests/unit/test_room_store.py",
+            "tests/unit/test_dialogue_service.py",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     ids = {line for line in done.stdout.splitlines() if "::" in line}
     postgres = {i for i in ids if "postgres" in i.partition("[")[2]}
     assert len(postgres) >= 100

@@ -40,10 +40,14 @@ def _reveal():
 
 def _busy_reveal():
     keys = [s.key for s in SPEC.scales]
-    a = PartnerAnswers(positions={k: (i * 3) % 11 for i, k in enumerate(keys)} | {keys[1]: None},
-                       guesses={k: (i * 5) % 11 for i, k in enumerate(keys)})
-    b = PartnerAnswers(positions={k: (i * 7 + 2) % 11 for i, k in enumerate(keys)},
-                       guesses={k: (i * 2) % 11 for i, k in enumerate(keys[:-2])})
+    a = PartnerAnswers(
+        positions={k: (i * 3) % 11 for i, k in enumerate(keys)} | {keys[1]: None},
+        guesses={k: (i * 5) % 11 for i, k in enumerate(keys)},
+    )
+    b = PartnerAnswers(
+        positions={k: (i * 7 + 2) % 11 for i, k in enumerate(keys)},
+        guesses={k: (i * 2) % 11 for i, k in enumerate(keys[:-2])},
+    )
     return summary(SPEC, a, b)
 
 
@@ -104,11 +108,20 @@ def test_positions_draw_each_partner_only_where_they_answered():
 def test_positions_say_not_answered_on_the_row_and_name_each_rows_poles():
     texts = _texts(charts.positions_figure(_reveal(), STYLES))
     topics = [t for t in texts if t.startswith("<b>")]
-    assert topics == ["<b>Time together or time alone</b>", "<b>Words of reassurance</b>",
-                      "<b>A team or my own way</b>",
-                      "<b>When upset: talk now or cool off first</b>"]
-    for pole in ("Most time together", "Plenty of time alone", "Hearing it often",
-                 "No need to hear it", "Talk right away", "Quiet time first"):
+    assert topics == [
+        "<b>Time together or time alone</b>",
+        "<b>Words of reassurance</b>",
+        "<b>A team or my own way</b>",
+        "<b>When upset: talk now or cool off first</b>",
+    ]
+    for pole in (
+        "Most time together",
+        "Plenty of time alone",
+        "Hearing it often",
+        "No need to hear it",
+        "Talk right away",
+        "Quiet time first",
+    ):
         assert pole in texts
     assert texts.count("<i>● &lt;b&gt;Robin&lt;/b&gt; &#36;x&#36;: not answered</i>") == 1
     assert "<i>Not shown: 11 scales neither of you answered.</i>" in texts
@@ -173,10 +186,16 @@ def test_map_places_only_partners_with_both_lines_and_says_who_is_missing():
     assert sam.x[0] == pytest.approx(7 / 3)  # closeness: (10-8 + 10-10 + 10-5) / 3
     assert sam.y[0] == 0  # talk now: 10 - 10
     texts = _texts(fig)
-    assert ("<i>● &lt;b&gt;Robin&lt;/b&gt; &#36;x&#36;: talk-now scales not answered, so"
-            " not on the map</i>") in texts
-    for words in ("← Steps back for space", "Reaches for closeness →", "← Cools off first",
-                  "Talks it through now →"):
+    assert (
+        "<i>● &lt;b&gt;Robin&lt;/b&gt; &#36;x&#36;: talk-now scales not answered, so"
+        " not on the map</i>"
+    ) in texts
+    for words in (
+        "← Steps back for space",
+        "Reaches for closeness →",
+        "← Cools off first",
+        "Talks it through now →",
+    ):
         assert words in texts
     assert fig.layout.margin.t == 12 + charts.TITLE_LINE + charts.LEGEND_LINE + 10
 
@@ -227,8 +246,7 @@ def test_names_never_reach_plotly_as_markup():
 
 
 def test_long_names_are_shortened_inside_the_chart():
-    long = charts.PartnerStyle("Bartholomew-Maximilian Fitzgerald-Smythe", "#0072B2",
-                               "circle", "●")
+    long = charts.PartnerStyle("Bartholomew-Maximilian Fitzgerald-Smythe", "#0072B2", "circle", "●")
     fig = charts.positions_figure(_reveal(), {"a": long, "b": STYLES["b"]})
     assert _trace(fig, "Bartholomew").name == "Bartholomew-Maximilian Fitzge…"
     assert "<i>● Bartholomew-Maximilia…: not answered</i>" in _texts(fig)
@@ -249,23 +267,30 @@ def test_position_words():
 
 def test_positions_lines():
     lines = chart_text.positions_lines(_reveal(), NAMES)
-    assert lines[0] == ("Time together or time alone (0 = Most time together, 10 = Plenty of "
-                        "time alone): ● Robin: 2 of 10, closer to “Most time together”; ▲ Sam: "
-                        "8 of 10, closer to “Plenty of time alone”.")
-    assert lines[3] == ("When upset: talk now or cool off first (0 = Talk right away, 10 = "
-                        "Quiet time first): ● Robin: not answered; ▲ Sam: 10 of 10, Quiet time "
-                        "first.")
+    assert lines[0] == (
+        "Time together or time alone (0 = Most time together, 10 = Plenty of "
+        "time alone): ● Robin: 2 of 10, closer to “Most time together”; ▲ Sam: "
+        "8 of 10, closer to “Plenty of time alone”."
+    )
+    assert lines[3] == (
+        "When upset: talk now or cool off first (0 = Talk right away, 10 = "
+        "Quiet time first): ● Robin: not answered; ▲ Sam: 10 of 10, Quiet time "
+        "first."
+    )
     assert len(lines) == 5
     assert lines[4].startswith("Neither of you answered (not answered): Rhythm and routine; ")
 
 
 def test_gaps_lines():
     lines = chart_text.gaps_lines(_reveal(), SPEC)
-    assert lines[:3] == ["Words of reassurance: 10 points apart — Far apart.",
-                         "Time together or time alone: 6 points apart — Far apart.",
-                         "A team or my own way: 0 points apart — Close."]
-    assert lines[3].startswith("Not compared (one or both of you: not answered): "
-                               "Rhythm and routine; When upset")
+    assert lines[:3] == [
+        "Words of reassurance: 10 points apart — Far apart.",
+        "Time together or time alone: 6 points apart — Far apart.",
+        "A team or my own way: 0 points apart — Close.",
+    ]
+    assert lines[3].startswith(
+        "Not compared (one or both of you: not answered): Rhythm and routine; When upset"
+    )
 
 
 def test_map_lines():
@@ -282,11 +307,15 @@ def test_guesses_lines():
     rv = _reveal()
     lines = chart_text.guesses_lines(rv.a_guesses, NAMES["a"], NAMES["b"], SPEC, rv.a_accuracy)
     assert lines[0] == "● Robin's guesses landed, on average, 70 / 100 near."
-    assert lines[1] == ("Time together or time alone (0 = Most time together, 10 = Plenty of "
-                        "time alone): ● Robin guessed 5 of 10, in between; ▲ Sam said 8 of 10, "
-                        "closer to “Plenty of time alone”; 3 apart.")
-    assert lines[2] == ("Words of reassurance (0 = Hearing it often, 10 = No need to hear it): "
-                        "● Robin: no guess; ▲ Sam said 10 of 10, No need to hear it.")
+    assert lines[1] == (
+        "Time together or time alone (0 = Most time together, 10 = Plenty of "
+        "time alone): ● Robin guessed 5 of 10, in between; ▲ Sam said 8 of 10, "
+        "closer to “Plenty of time alone”; 3 apart."
+    )
+    assert lines[2] == (
+        "Words of reassurance (0 = Hearing it often, 10 = No need to hear it): "
+        "● Robin: no guess; ▲ Sam said 10 of 10, No need to hear it."
+    )
     assert lines[-1].startswith("No guess and no answer: Rhythm and routine; ")
     plain = chart_text.guesses_lines(rv.b_guesses, NAMES["b"], NAMES["a"])
     assert plain[0] == "Time together or time alone: ▲ Sam: no guess; ● Robin said 2 of 10."

@@ -29,8 +29,14 @@ def store(store_url) -> Store:
 
 @pytest.fixture()
 def couple(store):
-    return store.create_couple(name_a="Ana", name_b="Ben", color_a="teal", color_b="amber",
-                               symbol_a="circle", symbol_b="square")
+    return store.create_couple(
+        name_a="Ana",
+        name_b="Ben",
+        color_a="teal",
+        color_b="amber",
+        symbol_a="circle",
+        symbol_b="square",
+    )
 
 
 def to_ratings(store, couple, item, a: dict, b: dict):
@@ -46,8 +52,13 @@ def to_ratings(store, couple, item, a: dict, b: dict):
 
 def test_the_file_is_valid_and_in_our_words():
     assert SPEC is not None and SPEC.id == "weekly_checkin"
-    assert [i.key for i in SPEC.items] == ["said_it", "kind_in_conflict", "hard_topics",
-                                           "close", "heard"]
+    assert [i.key for i in SPEC.items] == [
+        "said_it",
+        "kind_in_conflict",
+        "hard_topics",
+        "close",
+        "heard",
+    ]
     assert len(SPEC.answer_labels) == 5
 
 
@@ -55,8 +66,7 @@ def test_a_whole_check_in(store, couple):
     item = svc.start(store, couple.id, NOW)
     assert svc.start(store, couple.id, NOW).id == item.id  # a second tab: the same one
     svc.save_words(store, SPEC, item, "a", "appreciation", "  You made soup  ")
-    item = to_ratings(store, couple, item, {"said_it": 4, "close": 1}, {"said_it": 1,
-                                                                          "close": 1})
+    item = to_ratings(store, couple, item, {"said_it": 4, "close": 1}, {"said_it": 1, "close": 1})
     with pytest.raises(ck.CheckinError):
         svc.together(store, SPEC, item)  # sealed, not yet seen together
     item = svc.ready(store, item, "a", NOW)
@@ -111,8 +121,11 @@ def test_a_sealed_turn_cannot_be_written_and_an_old_screen_changes_nothing(store
 
 
 def test_skipped_and_never_answered_are_gaps_not_zeros():
-    rows = ck.item_rows(SPEC, ck.ratings_of(SPEC, {"rate:said_it": (None, True)}),
-                        ck.ratings_of(SPEC, {"rate:said_it": (0, False)}))
+    rows = ck.item_rows(
+        SPEC,
+        ck.ratings_of(SPEC, {"rate:said_it": (None, True)}),
+        ck.ratings_of(SPEC, {"rate:said_it": (0, False)}),
+    )
     said = rows[0]
     assert said.a is None and said.b == 0 and not said.differ
     assert all(r.a is None for r in rows)
@@ -137,8 +150,9 @@ def test_the_next_day_must_be_ahead_and_the_words_never_reproach():
     assert ck.set_next(state, None, NOW).next_day is None
     late = svc.next_words(today - dt.timedelta(days=10), NOW)
     assert "missed" not in late.lower() and "Whenever suits you" in late
-    assert svc.next_words(today + dt.timedelta(days=1), NOW).startswith("Your next check-in: "
-                                                                         "tomorrow")
+    assert svc.next_words(today + dt.timedelta(days=1), NOW).startswith(
+        "Your next check-in: tomorrow"
+    )
 
 
 def test_the_calendar_file_is_one_all_day_event_without_names():
@@ -166,18 +180,39 @@ def test_forget_us_takes_every_check_in(store, couple):
         from sqlalchemy import func, select
 
         from studio.store import checkin_answers
+
         assert conn.execute(select(func.count()).select_from(checkin_answers)).scalar() == 0
 
 
 def test_a_broken_stored_state_reads_as_a_fresh_start():
-    assert ck.CheckinState.from_dict({"step": "boom", "next_day": "2026-13-45",
-                                      "version": -3}) == ck.CheckinState()
+    assert (
+        ck.CheckinState.from_dict({"step": "boom", "next_day": "2026-13-45", "version": -3})
+        == ck.CheckinState()
+    )
 
 
-MOVES = st.lists(st.sampled_from(
-    ["appreciated", "rate_a", "rate_b", "seal_a", "seal_b", "ready_a", "ready_b",
-     "ask_unseal_a", "agree_b", "after", "topic", "repair", "switch", "end", "next"]),
-    max_size=30)
+MOVES = st.lists(
+    st.sampled_from(
+        [
+            "appreciated",
+            "rate_a",
+            "rate_b",
+            "seal_a",
+            "seal_b",
+            "ready_a",
+            "ready_b",
+            "ask_unseal_a",
+            "agree_b",
+            "after",
+            "topic",
+            "repair",
+            "switch",
+            "end",
+            "next",
+        ]
+    ),
+    max_size=30,
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -190,8 +225,14 @@ def test_any_sequence_of_presses_keeps_sealed_ratings_private(moves):
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(f"sqlite:///{tmp}/p.db")
         store.migrate()
-        couple = store.create_couple(name_a="A", name_b="B", color_a="teal",
-                                     color_b="amber", symbol_a="circle", symbol_b="square")
+        couple = store.create_couple(
+            name_a="A",
+            name_b="B",
+            color_a="teal",
+            color_b="amber",
+            symbol_a="circle",
+            symbol_b="square",
+        )
         item = svc.start(store, couple.id, NOW)
         for move in moves:
             try:

@@ -234,7 +234,8 @@ def test_escaped_text_has_no_unescaped_markdown_punctuation(text) -> None:
     # Nothing but the escapes (and invisible word joiners that stop autolinks) was
     # added: the reader sees the very same characters.
     assert unescape(escaped).replace("\u2060", "") == (
-        text.replace("\r", " ").replace("\n", " ").replace("\u2060", ""))
+        text.replace("\r", " ").replace("\n", " ").replace("\u2060", "")
+    )
 
 
 @given(st.text(alphabet=string.printable, max_size=40))
@@ -246,8 +247,10 @@ def test_escaping_ascii_text_stays_the_same_text(text) -> None:
     ("raw", "escaped"),
     [
         ("<b>x</b>", r"\<b\>x\<\/b\>"),
-        ("![a](http://example.com/a.png)",
-         r"\!\[a\]\(http" + "\u2060" + r"\:\/\/example\.com\/a\.png\)"),
+        (
+            "![a](http://example.com/a.png)",
+            r"\!\[a\]\(http" + "\u2060" + r"\:\/\/example\.com\/a\.png\)",
+        ),
         ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
         ("$x$", r"\$x\$"),
         (":red[x]", r"\:red\[x\]"),

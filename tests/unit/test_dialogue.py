@@ -556,14 +556,22 @@ def test_timed_phases_are_the_step_phases():
 
 
 def test_arrange_changes_kind_and_first_sender_and_keeps_the_topic():
-    state = advance(new_dialogue("standard", 0.0), "start", 1.0,
-                    topic="What does a good evening look like?", source="safety_map")
+    state = advance(
+        new_dialogue("standard", 0.0),
+        "start",
+        1.0,
+        topic="What does a good evening look like?",
+        source="safety_map",
+    )
     assert can_arrange(state)
     new = advance(state, "arrange", 5.0, variant="behaviour_change", first_sender="b")
     assert (new.phase, new.variant, new.sender, new.receiver) == (
-        "appointment", "behaviour_change", "b", "a")
-    assert (new.topic, new.topic_source) == ("What does a good evening look like?",
-                                             "safety_map")
+        "appointment",
+        "behaviour_change",
+        "b",
+        "a",
+    )
+    assert (new.topic, new.topic_source) == ("What does a good evening look like?", "safety_map")
     assert new.round == 1 and new.history[-1] == ("appointment", "arrange")
     # only what is given changes
     again = advance(new, "arrange", 6.0, first_sender="a")
@@ -571,7 +579,10 @@ def test_arrange_changes_kind_and_first_sender_and_keeps_the_topic():
     # a new topic, trimmed
     topic = advance(again, "arrange", 7.0, topic="  phones at dinner ", source="own")
     assert (topic.topic, topic.topic_source, topic.variant) == (
-        "phones at dinner", "own", "behaviour_change")
+        "phones at dinner",
+        "own",
+        "behaviour_change",
+    )
 
 
 def test_arrange_is_only_for_round_one_at_the_appointment():
@@ -588,8 +599,9 @@ def test_arrange_is_only_for_round_one_at_the_appointment():
     with pytest.raises(InvalidMove, match="before you begin"):
         advance(round_two, "arrange", 1.0, first_sender="a")
     # after a postponement it is still round 1: allowed again once you're back
-    back = run(at("standard", "appointment"),
-               [("not_now", 1.0, {"when": "tonight"}), ("come_back", 2.0)])
+    back = run(
+        at("standard", "appointment"), [("not_now", 1.0, {"when": "tonight"}), ("come_back", 2.0)]
+    )
     assert can_arrange(back)
     # during a pause nothing runs at this step, so it may change
     paused = advance(at("standard", "appointment"), "pause", 3.0)
@@ -598,8 +610,12 @@ def test_arrange_is_only_for_round_one_at_the_appointment():
 
 @pytest.mark.parametrize(
     ("kw", "match"),
-    [({"variant": "debate"}, "kinds of talk"), ({"first_sender": "c"}, "who shares first"),
-     ({"topic": "   "}, "a few words"), ({"topic": "x" * 201}, "short")],
+    [
+        ({"variant": "debate"}, "kinds of talk"),
+        ({"first_sender": "c"}, "who shares first"),
+        ({"topic": "   "}, "a few words"),
+        ({"topic": "x" * 201}, "short"),
+    ],
 )
 def test_arrange_checks_what_it_is_given(kw, match):
     state = at("standard", "appointment")
@@ -621,9 +637,18 @@ def test_arrange_from_appreciation_needs_a_topic():
 
 def test_shared_time_counts_only_the_senders_talking_steps():
     state = at("standard", "send", step_started_at=0.0)
-    state = run(state, [("sent", 100.0), ("mirrored", 160.0), ("got_it", 170.0),
-                        ("more_yes", 175.0), ("pause", 200.0), ("resume_from_pause", 260.0),
-                        ("sent", 290.0)])
+    state = run(
+        state,
+        [
+            ("sent", 100.0),
+            ("mirrored", 160.0),
+            ("got_it", 170.0),
+            ("more_yes", 175.0),
+            ("pause", 200.0),
+            ("resume_from_pause", 260.0),
+            ("sent", 290.0),
+        ],
+    )
     # send 0→100 and 175→290 minus the 60 s pause: 155 s; the turn so far: 290 - 60 = 230 s
     assert state.shared_seconds == {"a": 155.0, "b": 0.0}
     assert state.sender_seconds == {"a": 230.0, "b": 0.0}
@@ -633,8 +658,14 @@ def test_shared_time_counts_only_the_senders_talking_steps():
 
 @pytest.mark.parametrize(
     ("seconds", "words"),
-    [(0, "less than a minute"), (59.9, "less than a minute"), (60, "about a minute"),
-     (89, "about a minute"), (90, "about 2 minutes"), (7 * 60 + 10, "about 7 minutes")],
+    [
+        (0, "less than a minute"),
+        (59.9, "less than a minute"),
+        (60, "about a minute"),
+        (89, "about a minute"),
+        (90, "about 2 minutes"),
+        (7 * 60 + 10, "about 7 minutes"),
+    ],
 )
 def test_duration_words(seconds, words):
     assert duration_words(seconds) == words
@@ -645,8 +676,12 @@ NAMES = {"a": "Robin", "b": "Sam"}
 
 def test_turn_words_after_round_one_say_who_is_next_without_a_score():
     # The old bar showed "2:00 / 0:00" here, as if Sam had not taken part.
-    state = at("standard", "switch", sender_seconds={"a": 430.0, "b": 0.0},
-               shared_seconds={"a": 130.0, "b": 0.0})
+    state = at(
+        "standard",
+        "switch",
+        sender_seconds={"a": 430.0, "b": 0.0},
+        shared_seconds={"a": 130.0, "b": 0.0},
+    )
     t = turns(state, 1000.0)
     assert (t.had, t.now, t.next) == ({"a": 1, "b": 0}, None, "b")
     assert turn_sentences(state, 1000.0, NAMES) == [
@@ -656,9 +691,15 @@ def test_turn_words_after_round_one_say_who_is_next_without_a_score():
 
 
 def test_turn_words_when_both_had_a_turn():
-    state = at("standard", "done", round=2, sender="b",
-               sender_seconds={"a": 430.0, "b": 300.0}, shared_seconds={"a": 130.0, "b": 50.0},
-               history=(("switch", "end"),))
+    state = at(
+        "standard",
+        "done",
+        round=2,
+        sender="b",
+        sender_seconds={"a": 430.0, "b": 300.0},
+        shared_seconds={"a": 130.0, "b": 50.0},
+        history=(("switch", "end"),),
+    )
     t = turns(state, 0.0)
     assert (t.had, t.now, t.next) == ({"a": 1, "b": 1}, None, None)
     assert turn_sentences(state, 0.0, NAMES) == [
@@ -666,28 +707,54 @@ def test_turn_words_when_both_had_a_turn():
         "Robin spoke for about 2 minutes; the whole turn took about 7 minutes.",
         "Sam spoke for less than a minute; the whole turn took about 5 minutes.",
     ]
-    at_switch = at("standard", "switch", round=2, sender="b",
-                   sender_seconds={"a": 60.0, "b": 60.0}, shared_seconds={"a": 60.0, "b": 60.0})
+    at_switch = at(
+        "standard",
+        "switch",
+        round=2,
+        sender="b",
+        sender_seconds={"a": 60.0, "b": 60.0},
+        shared_seconds={"a": 60.0, "b": 60.0},
+    )
     assert turn_sentences(at_switch, 0.0, NAMES)[0] == (
-        "Both of you had a turn sharing. If you go on, Robin shares next.")
+        "Both of you had a turn sharing. If you go on, Robin shares next."
+    )
 
 
 def test_turn_words_during_a_step_and_in_later_rounds():
-    first = at("standard", "mirror", step_started_at=100.0,
-               sender_seconds={"a": 80.0, "b": 0.0}, shared_seconds={"a": 80.0, "b": 0.0})
+    first = at(
+        "standard",
+        "mirror",
+        step_started_at=100.0,
+        sender_seconds={"a": 80.0, "b": 0.0},
+        shared_seconds={"a": 80.0, "b": 0.0},
+    )
     assert turn_sentences(first, 130.0, NAMES) == [
         "Robin is sharing now; Sam's turn comes next.",
         "Robin has spoken for about a minute so far.",
     ]
-    second = at("standard", "send", round=2, sender="b", step_started_at=0.0,
-                sender_seconds={"a": 300.0, "b": 0.0}, shared_seconds={"a": 100.0, "b": 0.0})
+    second = at(
+        "standard",
+        "send",
+        round=2,
+        sender="b",
+        step_started_at=0.0,
+        sender_seconds={"a": 300.0, "b": 0.0},
+        shared_seconds={"a": 100.0, "b": 0.0},
+    )
     assert turn_sentences(second, 200.0, NAMES) == [
         "Robin has had a turn sharing. Now it's Sam's turn.",
         "Robin spoke for about 2 minutes; the whole turn took about 5 minutes.",
         "Sam has spoken for about 3 minutes so far.",
     ]
-    third = at("standard", "send", round=3, sender="a", step_started_at=0.0,
-               sender_seconds={"a": 300.0, "b": 240.0}, shared_seconds={"a": 100.0, "b": 60.0})
+    third = at(
+        "standard",
+        "send",
+        round=3,
+        sender="a",
+        step_started_at=0.0,
+        sender_seconds={"a": 300.0, "b": 240.0},
+        shared_seconds={"a": 100.0, "b": 60.0},
+    )
     words = turn_sentences(third, 0.0, NAMES)
     assert words[0] == "Both of you had a turn sharing. Now it's Robin's turn again."
     assert words[1] == "Robin has spoken for about 2 minutes so far."
@@ -696,15 +763,20 @@ def test_turn_words_during_a_step_and_in_later_rounds():
 
 
 def test_turn_words_when_only_one_shared_before_the_end_or_a_stop():
-    ended = at("standard", "done", sender_seconds={"a": 200.0, "b": 0.0},
-               shared_seconds={"a": 70.0, "b": 0.0}, history=(("switch", "end"),))
+    ended = at(
+        "standard",
+        "done",
+        sender_seconds={"a": 200.0, "b": 0.0},
+        shared_seconds={"a": 70.0, "b": 0.0},
+        history=(("switch", "end"),),
+    )
     assert turn_sentences(ended, 0.0, NAMES)[0] == (
-        "Robin had a turn sharing. Sam's turn can come another time.")
+        "Robin had a turn sharing. Sam's turn can come another time."
+    )
     stopped = at("standard", "done", abandoned=True, history=(("send", "abandon"),))
     assert turns(stopped, 0.0).had == {"a": 0, "b": 0}
     assert turn_sentences(stopped, 0.0, NAMES) == ["Nobody has had a turn sharing yet."]
-    stopped_at_switch = at("standard", "done", abandoned=True,
-                           history=(("switch", "abandon"),))
+    stopped_at_switch = at("standard", "done", abandoned=True, history=(("switch", "abandon"),))
     assert turns(stopped_at_switch, 0.0).had == {"a": 1, "b": 0}
 
 
@@ -726,26 +798,35 @@ def test_low_is_below_the_middle_of_the_scale(spec):
 
 def test_needs_care_names_exactly_the_partners_below_the_middle(spec):
     assert needs_care(spec, {"a": {"heard": 8, "safe": 8}, "b": {"heard": 4, "safe": 6}}) == {
-        "b": ("heard",)}
+        "b": ("heard",)
+    }
     assert needs_care(spec, {"a": {"heard": 2, "safe": 3}, "b": {"heard": 5, "safe": 5}}) == {
-        "a": ("heard", "safe")}
+        "a": ("heard", "safe")
+    }
     assert needs_care(spec, {"a": {"heard": 10, "safe": 0}, "b": {"heard": 0, "safe": 10}}) == {
-        "a": ("safe",), "b": ("heard",)}
+        "a": ("safe",),
+        "b": ("heard",),
+    }
     # "I'd rather not say" and a missing partner are never read as low
     assert needs_care(spec, {"a": {"heard": None, "safe": None}, "b": {}}) == {}
     assert needs_care(spec, {}) == {}
 
 
 @settings(max_examples=200, deadline=None)
-@given(ratings=st.fixed_dictionaries({
-    p: st.fixed_dictionaries({k: st.none() | st.integers(0, 10) for k in ("heard", "safe")})
-    for p in ("a", "b")
-}))
+@given(
+    ratings=st.fixed_dictionaries(
+        {
+            p: st.fixed_dictionaries({k: st.none() | st.integers(0, 10) for k in ("heard", "safe")})
+            for p in ("a", "b")
+        }
+    )
+)
 def test_needs_care_property(spec, ratings):
     got = needs_care(spec, ratings)
     for p in ("a", "b"):
-        low = tuple(k for k in ("heard", "safe")
-                    if ratings[p][k] is not None and ratings[p][k] <= 4)
+        low = tuple(
+            k for k in ("heard", "safe") if ratings[p][k] is not None and ratings[p][k] <= 4
+        )
         assert got.get(p, ()) == low
         assert (p in got) == bool(low)
 

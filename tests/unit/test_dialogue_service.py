@@ -31,8 +31,14 @@ def store(store_url) -> Store:
 
 @pytest.fixture
 def couple(store):
-    c = store.create_couple(name_a="Robin", name_b="Sam", color_a="blue", color_b="orange",
-                            symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     return store.couple_by_token(c.token)
 
@@ -83,8 +89,9 @@ def test_find_spec_from_the_real_catalog():
 
 
 def test_start_with_an_own_topic_waits_for_the_appointment(store, couple):
-    run = svc.start(store, couple, variant="standard", first_sender="b", now=100.0,
-                    topic="  our evenings  ")
+    run = svc.start(
+        store, couple, variant="standard", first_sender="b", now=100.0, topic="  our evenings  "
+    )
     again = stored(store, couple)
     assert again.id == run.id
     assert again.state.phase == "appointment"
@@ -102,8 +109,15 @@ def test_start_from_a_safety_map_topic_marks_it_used(store, couple):
     choices = svc.topic_choices(store, couple)
     assert [c.id for c in choices] == [second, first]  # only safety-map ones, newest first
 
-    run = svc.start(store, couple, variant="standard", first_sender="a", now=0.0,
-                    topic="ignored when a topic is picked", topic_id=first)
+    run = svc.start(
+        store,
+        couple,
+        variant="standard",
+        first_sender="a",
+        now=0.0,
+        topic="ignored when a topic is picked",
+        topic_id=first,
+    )
     assert run.state.topic == "When plans change last minute"
     assert run.state.topic_source == "safety_map"
     assert stored(store, couple).extra["topic_ids"] == [first]
@@ -121,8 +135,14 @@ def test_a_long_safety_map_topic_is_shortened_to_fit(store, couple):
 
 @pytest.mark.parametrize(
     ("variant", "topic", "ok"),
-    [("standard", "", False), ("standard", "   ", False), ("behaviour_change", None, False),
-     ("appreciation", "", True), ("appreciation", None, True), ("standard", "x" * 201, False)],
+    [
+        ("standard", "", False),
+        ("standard", "   ", False),
+        ("behaviour_change", None, False),
+        ("appreciation", "", True),
+        ("appreciation", None, True),
+        ("standard", "x" * 201, False),
+    ],
 )
 def test_start_checks_the_topic(store, couple, variant, topic, ok):
     if ok:
@@ -183,8 +203,14 @@ def test_not_now_keeps_the_topic_and_the_time(store, couple):
 
 def test_another_couples_dialogue_is_out_of_reach(store, couple):
     run = svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="x")
-    other = store.create_couple(name_a="X", name_b="Y", color_a="blue", color_b="orange",
-                                symbol_a="circle", symbol_b="triangle")
+    other = store.create_couple(
+        name_a="X",
+        name_b="Y",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     with pytest.raises(svc.Stale):
         svc.apply(store, other, run.id, "ready", 1.0)
 
@@ -199,8 +225,21 @@ def test_switch_new_with_a_safety_map_topic_marks_it_used(store, couple):
     assert [c.id for c in svc.topic_choices(store, couple)] == [tid]
 
     svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="first")
-    press(store, couple, "ready", "sent", "mirrored", "got_it", "more_no", "summarised",
-          "got_it", "validated", "empathised", "got_it", "closed")
+    press(
+        store,
+        couple,
+        "ready",
+        "sent",
+        "mirrored",
+        "got_it",
+        "more_no",
+        "summarised",
+        "got_it",
+        "validated",
+        "empathised",
+        "got_it",
+        "closed",
+    )
     run = press(store, couple, "switch_new", topic_id=tid)
     assert run.state.phase == "appointment" and run.state.sender == "b"
     assert run.state.topic == "Money" and run.state.topic_source == "safety_map"
@@ -255,8 +294,14 @@ def test_on_break_direct_calls_are_safe_in_any_state(store, couple):
 
 def test_on_break_touches_only_this_couples_dialogue(store, couple):
     svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="x")
-    other = store.create_couple(name_a="X", name_b="Y", color_a="blue", color_b="orange",
-                                symbol_a="circle", symbol_b="triangle")
+    other = store.create_couple(
+        name_a="X",
+        name_b="Y",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     svc.on_break(store, other, "pause", 5.0)
     assert not stored(store, couple).state.paused
 
@@ -378,9 +423,14 @@ def test_rather_not_say_seals_an_empty_rating(store, couple, spec):
 
 @pytest.mark.parametrize(
     "fields",
-    [{"heard": 11, "safe": 5}, {"heard": -1, "safe": 5}, {"heard": 5, "safe": None},
-     {"heard": True, "safe": 5}, {"heard": "7", "safe": 5},
-     {"heard": 5, "safe": 5, "word": "x" * 41}],
+    [
+        {"heard": 11, "safe": 5},
+        {"heard": -1, "safe": 5},
+        {"heard": 5, "safe": None},
+        {"heard": True, "safe": 5},
+        {"heard": "7", "safe": 5},
+        {"heard": 5, "safe": 5, "word": "x" * 41},
+    ],
 )
 def test_ratings_are_checked(store, couple, spec, fields):
     run = finished(store, couple)
@@ -410,7 +460,11 @@ def test_start_on_topic_opens_a_standard_talk_at_the_appointment(store, couple):
     assert again.id == run.id and again.state == run.state
     state = again.state
     assert (state.phase, state.variant, state.sender, state.round) == (
-        "appointment", "standard", "a", 1)
+        "appointment",
+        "standard",
+        "a",
+        1,
+    )
     assert state.topic == STARTER and state.topic_source == "safety_map"
     assert state.step_started_at == 50.0
     assert svc.screen(again) == "dialogue"
@@ -440,8 +494,7 @@ def test_start_on_topic_replaces_the_topic_of_a_talk_not_begun(store, couple):
     assert run.id == first.id
     assert len(store.dialogues_of(couple.id)) == 1  # no second dialogue
     state = stored(store, couple).state
-    assert (state.phase, state.topic, state.topic_source) == (
-        "appointment", STARTER, "safety_map")
+    assert (state.phase, state.topic, state.topic_source) == ("appointment", STARTER, "safety_map")
     assert (state.variant, state.sender) == ("behaviour_change", "b")  # their choices stay
 
 
@@ -463,11 +516,38 @@ def test_start_on_topic_turns_an_appreciation_into_a_standard_talk(store, couple
 
 @pytest.mark.parametrize(
     "events",
-    [("ready",), ("ready", "sent", "mirrored"), ("ready", "pause"),
-     ("ready", "sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
-      "empathised", "got_it", "closed"),
-     ("ready", "sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
-      "empathised", "got_it", "closed", "switch_new")],
+    [
+        ("ready",),
+        ("ready", "sent", "mirrored"),
+        ("ready", "pause"),
+        (
+            "ready",
+            "sent",
+            "mirrored",
+            "got_it",
+            "more_no",
+            "summarised",
+            "got_it",
+            "validated",
+            "empathised",
+            "got_it",
+            "closed",
+        ),
+        (
+            "ready",
+            "sent",
+            "mirrored",
+            "got_it",
+            "more_no",
+            "summarised",
+            "got_it",
+            "validated",
+            "empathised",
+            "got_it",
+            "closed",
+            "switch_new",
+        ),
+    ],
 )
 def test_start_on_topic_leaves_a_talk_under_way_alone(store, couple, events):
     svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="evenings")
@@ -510,11 +590,22 @@ def test_start_on_topic_sets_an_unreadable_dialogue_aside(store, couple):
 
 def test_arrange_changes_settings_at_the_appointment_and_keeps_the_topic(store, couple):
     run = svc.start_on_topic(store, couple, STARTER, now=0.0)
-    run = svc.arrange(store, couple, run.id, 1.0, variant="appreciation", first_sender="b",
-                      expect_step=run.step_no)
+    run = svc.arrange(
+        store,
+        couple,
+        run.id,
+        1.0,
+        variant="appreciation",
+        first_sender="b",
+        expect_step=run.step_no,
+    )
     state = stored(store, couple).state
     assert (state.phase, state.variant, state.sender, state.topic) == (
-        "appointment", "appreciation", "b", STARTER)
+        "appointment",
+        "appreciation",
+        "b",
+        STARTER,
+    )
     assert run.state == state
     # nothing to change: nothing is recorded
     same = svc.arrange(store, couple, run.id, 2.0, variant="appreciation", first_sender="b")
@@ -546,8 +637,18 @@ def test_arrange_only_before_anything_is_said(store, couple, events):
 
 def test_arrange_not_in_a_later_round_at_the_appointment(store, couple):
     svc.start(store, couple, variant="appreciation", first_sender="a", now=0.0, topic="")
-    run = press(store, couple, "ready", "sent", "mirrored", "got_it", "more_no", "closed",
-                "switch_new", topic="")
+    run = press(
+        store,
+        couple,
+        "ready",
+        "sent",
+        "mirrored",
+        "got_it",
+        "more_no",
+        "closed",
+        "switch_new",
+        topic="",
+    )
     assert run.state.phase == "appointment" and run.state.round == 2
     with pytest.raises(svc.DialogueInputError, match="before you begin"):
         svc.arrange(store, couple, run.id, 5.0, first_sender="a")
@@ -560,8 +661,18 @@ def test_arrange_not_in_a_later_round_at_the_appointment(store, couple):
 def revealed(store, couple, spec, a: dict, b: dict) -> svc.Running:
     """A standard dialogue, both turns taken, both ratings sealed and shown."""
     svc.start(store, couple, variant="standard", first_sender="a", now=0.0, topic="evenings")
-    one_turn = ("sent", "mirrored", "got_it", "more_no", "summarised", "got_it", "validated",
-                "empathised", "got_it", "closed")
+    one_turn = (
+        "sent",
+        "mirrored",
+        "got_it",
+        "more_no",
+        "summarised",
+        "got_it",
+        "validated",
+        "empathised",
+        "got_it",
+        "closed",
+    )
     run = press(store, couple, "ready", *one_turn, "switch_same", *one_turn, "end")
     svc.seal_rating(store, spec, run, "a", **a)
     svc.seal_rating(store, spec, run, "b", **b)
@@ -591,7 +702,11 @@ def test_another_turn_for_the_partner_who_felt_unheard(store, couple, spec):
     assert new.id != run.id and stored(store, couple).id == new.id
     state = new.state
     assert (state.phase, state.sender, state.round, state.variant) == (
-        "appointment", "b", 1, "standard")
+        "appointment",
+        "b",
+        1,
+        "standard",
+    )
     assert state.topic == run.state.topic
     assert new.extra["follows"] == run.id
     old = svc._by_id(store, couple.id, run.id)
@@ -607,8 +722,14 @@ def test_another_turn_needs_a_revealed_dialogue_and_a_partner(store, couple, spe
         svc.another_turn(store, couple, run, "a", now=1.0)
     with pytest.raises(svc.DialogueInputError):
         svc.another_turn(store, couple, run, "c", now=1.0)
-    other = store.create_couple(name_a="X", name_b="Y", color_a="blue", color_b="orange",
-                                symbol_a="circle", symbol_b="triangle")
+    other = store.create_couple(
+        name_a="X",
+        name_b="Y",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     with pytest.raises(svc.Stale):
         svc.another_turn(store, other, run, "a", now=1.0)
     assert stored(store, couple).id == run.id
@@ -618,8 +739,9 @@ def test_two_presses_from_the_same_screen_move_the_dialogue_once(store, couple, 
     """The step check and the write are one transaction: when the other tab's press
     lands between this press's read and its write, this one raises Stale and writes
     nothing (before, the check ran on the earlier read and the write went through)."""
-    run = svc.start(store, couple, variant="standard", first_sender="a", topic="Evenings",
-                    now=100.0)
+    run = svc.start(
+        store, couple, variant="standard", first_sender="a", topic="Evenings", now=100.0
+    )
     read_early = svc.latest(store, couple)  # this tab reads ...
     svc.apply(store, couple, run.id, "ready", 101.0, expect_step=read_early.step_no)  # other
     monkeypatch.setattr(svc, "_by_id", lambda *_: read_early)  # ... then acts on that read

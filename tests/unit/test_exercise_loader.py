@@ -295,8 +295,11 @@ def test_an_id_is_unique_across_kinds_and_the_message_names_both_files(tmp_path:
 def test_a_file_of_another_kind_cannot_take_an_exercise_s_name(tmp_path: Path) -> None:
     """A dialogue file that calls itself "safety_map" sorts before safety_map.toml; the
     studio blames it, not the real safety map, and the safety map still loads."""
-    broken(tmp_path, "imago_dialogue.toml", swap(DIALOGUE, 'id = "imago_dialogue"',
-                                                 'id = "safety_map"'))
+    broken(
+        tmp_path,
+        "imago_dialogue.toml",
+        swap(DIALOGUE, 'id = "imago_dialogue"', 'id = "safety_map"'),
+    )
     broken(tmp_path, "safety_map.toml", SAFETY)
     catalog = load_catalog(tmp_path)
     assert isinstance(catalog.get("safety_map"), SafetyMapSpec)
@@ -305,8 +308,9 @@ def test_a_file_of_another_kind_cannot_take_an_exercise_s_name(tmp_path: Path) -
     result = run_check(str(tmp_path))
     [bad] = [line for line in result.stdout.splitlines() if line.startswith("✗")]
     assert "imago_dialogue.toml" in bad and "field 'id'" in bad
-    assert any(line.startswith("✓") and "safety_map.toml" in line
-               for line in result.stdout.splitlines())
+    assert any(
+        line.startswith("✓") and "safety_map.toml" in line for line in result.stdout.splitlines()
+    )
 
 
 def test_get_with_a_kind_never_returns_another_kind(tmp_path: Path) -> None:

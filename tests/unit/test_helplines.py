@@ -47,12 +47,19 @@ def test_every_fact_says_where_it_came_from_and_when():
     ],
 )
 def test_a_broken_line_is_refused_with_a_reason(tmp_path, change, problem):
-    line = {"organisation": "Some line", "about": "Free, day and night.", "phone": "0800 1",
-            "sources": ["https://example.org"], "source_by": "Them", "checked": "2026-01-02",
-            **change}
+    line = {
+        "organisation": "Some line",
+        "about": "Free, day and night.",
+        "phone": "0800 1",
+        "sources": ["https://example.org"],
+        "source_by": "Them",
+        "checked": "2026-01-02",
+        **change,
+    }
     with pytest.raises(ValueError, match=problem):
         helplines.Helplines.model_validate(
-            {"countries": [{"key": "xx", "name": "X", "emergency": "112", "lines": [line]}]})
+            {"countries": [{"key": "xx", "name": "X", "emergency": "112", "lines": [line]}]}
+        )
 
 
 def test_a_missing_or_broken_file_raises_value_error(tmp_path):

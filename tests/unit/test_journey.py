@@ -75,15 +75,18 @@ def test_break_ideas_are_short_plain_sentences() -> None:
         assert idea.endswith(".") and len(idea) < 120
 
 
-@pytest.mark.parametrize("seconds, words", [
-    (600, "about 10 minutes left"),
-    (599.2, "about 10 minutes left"),
-    (540.0, "about 9 minutes left"),
-    (61, "about 2 minutes left"),
-    (60, "under a minute left"),
-    (0.4, "under a minute left"),
-    (0, "time's up"),
-    (-5, "time's up"),
-])
+@pytest.mark.parametrize(
+    "seconds, words",
+    [
+        (600, "about 10 minutes left"),
+        (599.2, "about 10 minutes left"),
+        (540.0, "about 9 minutes left"),
+        (61, "about 2 minutes left"),
+        (60, "under a minute left"),
+        (0.4, "under a minute left"),
+        (0, "time's up"),
+        (-5, "time's up"),
+    ],
+)
 def test_minutes_left_in_calm_whole_minutes(seconds, words):
     assert journey.minutes_left(seconds) == words

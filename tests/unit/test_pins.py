@@ -27,16 +27,19 @@ def test_four_to_twelve_digits_are_kept(raw):
     assert pins.clean_pin(raw, raw) == raw.strip()
 
 
-@pytest.mark.parametrize(("raw", "repeat", "says"), [
-    ("", "", "Type the PIN"),
-    (None, None, "Type the PIN"),
-    ("123", "123", "4 to 12 digits"),
-    ("1234567890123", "1234567890123", "4 to 12 digits"),
-    ("12a4", "12a4", "digits only"),
-    ("١٢٣٤", "١٢٣٤", "digits only"),  # Arabic-Indic digits: not on every keyboard
-    ("1234", "1243", "aren't the same"),
-    ("1234", "", "aren't the same"),
-])
+@pytest.mark.parametrize(
+    ("raw", "repeat", "says"),
+    [
+        ("", "", "Type the PIN"),
+        (None, None, "Type the PIN"),
+        ("123", "123", "4 to 12 digits"),
+        ("1234567890123", "1234567890123", "4 to 12 digits"),
+        ("12a4", "12a4", "digits only"),
+        ("١٢٣٤", "١٢٣٤", "digits only"),  # Arabic-Indic digits: not on every keyboard
+        ("1234", "1243", "aren't the same"),
+        ("1234", "", "aren't the same"),
+    ],
+)
 def test_a_pin_that_cant_be_kept_says_why(raw, repeat, says):
     with pytest.raises(pins.PinProblem, match=says):
         pins.clean_pin(raw, repeat)
@@ -50,10 +53,15 @@ def test_the_hash_is_scrypt_with_its_salt_and_parameters():
     with the given salt, and names its parameters so they can change later."""
     salt = bytes(range(16))
     stored = pins.hash_pin("2468", salt=salt)
-    expected = hashlib.scrypt(b"2468", salt=salt, n=16384, r=8, p=1, dklen=32,
-                              maxmem=64 * 1024 * 1024)
-    assert stored == ("scrypt$16384$8$1$" + base64.b64encode(salt).decode() + "$"
-                      + base64.b64encode(expected).decode())
+    expected = hashlib.scrypt(
+        b"2468", salt=salt, n=16384, r=8, p=1, dklen=32, maxmem=64 * 1024 * 1024
+    )
+    assert stored == (
+        "scrypt$16384$8$1$"
+        + base64.b64encode(salt).decode()
+        + "$"
+        + base64.b64encode(expected).decode()
+    )
     assert "2468" not in stored
     assert pins.verify("2468", stored)
 
@@ -74,21 +82,30 @@ def test_a_wrong_pin_never_verifies():
 
 
 @settings(max_examples=60, deadline=None)
-@given(pin=hs.text("0123456789", min_size=4, max_size=12),
-       other=hs.text("0123456789", min_size=4, max_size=12))
+@given(
+    pin=hs.text("0123456789", min_size=4, max_size=12),
+    other=hs.text("0123456789", min_size=4, max_size=12),
+)
 def test_only_the_pin_itself_verifies(pin, other):
     stored = pins.hash_pin(pin, **FAST)
     assert pins.verify(pin, stored)
     assert pins.verify(other, stored) == (other == pin)
 
 
-@pytest.mark.parametrize("stored", [
-    None, "", "1234", "scrypt$16384$8$1$AAAA", "bcrypt$16384$8$1$AAAA$AAAA",
-    "scrypt$1000$8$1$AAAA$AAAA",          # N not a power of two
-    "scrypt$4194304$8$1$AAAA$AAAA",       # N far too large to try
-    "scrypt$16384$8$1$not base64!$AAAA",
-    "scrypt$16384$8$1$$",
-])
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        "",
+        "1234",
+        "scrypt$16384$8$1$AAAA",
+        "bcrypt$16384$8$1$AAAA$AAAA",
+        "scrypt$1000$8$1$AAAA$AAAA",  # N not a power of two
+        "scrypt$4194304$8$1$AAAA$AAAA",  # N far too large to try
+        "scrypt$16384$8$1$not base64!$AAAA",
+        "scrypt$16384$8$1$$",
+    ],
+)
 def test_a_stored_value_we_cant_read_never_verifies(stored):
     assert not pins.verify("1234", stored)
 
@@ -146,13 +163,25 @@ def test_wait_left_and_its_words():
 
 
 def test_fresh_turn_starts_one_partner_again_and_keeps_the_rest():
-    state = {"version": 7, "sealed": {"a": True, "b": True}, "ready": {"a": True, "b": False},
-             "section": {"a": "review", "b": "review"}, "revealed_at": None,
-             "unseal_request": "a", "shared": {"a": False, "b": False}, "later": 3}
+    state = {
+        "version": 7,
+        "sealed": {"a": True, "b": True},
+        "ready": {"a": True, "b": False},
+        "section": {"a": "review", "b": "review"},
+        "revealed_at": None,
+        "unseal_request": "a",
+        "shared": {"a": False, "b": False},
+        "later": 3,
+    }
     new = pins.fresh_turn(state, "a")
-    assert new == {**state, "version": 8, "sealed": {"a": False, "b": True},
-                   "ready": {"a": False, "b": False}, "section": {"a": "words", "b": "review"},
-                   "unseal_request": None}
+    assert new == {
+        **state,
+        "version": 8,
+        "sealed": {"a": False, "b": True},
+        "ready": {"a": False, "b": False},
+        "section": {"a": "words", "b": "review"},
+        "unseal_request": None,
+    }
     assert state["sealed"]["a"] is True  # the input is left as it was
     assert pins.fresh_turn({"version": True}, "b")["version"] == 1
 
@@ -169,8 +198,14 @@ def store(store_url) -> Store:
 
 @pytest.fixture
 def couple(store):
-    return store.create_couple(name_a="Robin", name_b="Sam", color_a="blue",
-                               color_b="orange", symbol_a="circle", symbol_b="triangle")
+    return store.create_couple(
+        name_a="Robin",
+        name_b="Sam",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
 
 
 def test_the_store_keeps_only_a_hash_and_counts_tries(store, couple):
@@ -223,10 +258,15 @@ def test_forget_us_takes_the_pins_too(store, couple):
 
 
 def _round(store, couple_id, revealed: bool) -> int:
-    state = {"version": 3, "sealed": {"a": True, "b": False}, "ready": {"a": False, "b": False},
-             "section": {"a": "review", "b": "needs"},
-             "revealed_at": 99.0 if revealed else None, "unseal_request": None,
-             "shared": {"a": False, "b": False}}
+    state = {
+        "version": 3,
+        "sealed": {"a": True, "b": False},
+        "ready": {"a": False, "b": False},
+        "section": {"a": "review", "b": "needs"},
+        "revealed_at": 99.0 if revealed else None,
+        "unseal_request": None,
+        "shared": {"a": False, "b": False},
+    }
     run_id = store.start_safety_run(couple_id, "safety_map", state)
     for p in ("a", "b"):
         store.save_answer(run_id, p, "text", f"words of {p} in round {run_id}")
@@ -250,8 +290,14 @@ def test_a_forgotten_pin_takes_only_that_partners_unrevealed_answers(store, coup
 
 
 def test_a_forgotten_pin_of_one_couple_leaves_another_couple_alone(store, couple):
-    other = store.create_couple(name_a="Kim", name_b="Lee", color_a="blue",
-                                color_b="orange", symbol_a="circle", symbol_b="triangle")
+    other = store.create_couple(
+        name_a="Kim",
+        name_b="Lee",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     theirs = _round(store, other.id, revealed=False)
     _round(store, couple.id, revealed=False)
     store.forget_pin(couple.id, "a")

@@ -61,8 +61,12 @@ SEALED_WORD = "sealedratingword-quince"
 
 def _unrevealed_round(store: Store, couple_id: int) -> int:
     """A round where A has sealed and B is answering: nothing of it seen together."""
-    state = {"sealed": {"a": True, "b": False}, "ready": {"a": False, "b": False},
-             "section": {"a": 4, "b": 1}, "revealed_at": None}
+    state = {
+        "sealed": {"a": True, "b": False},
+        "ready": {"a": False, "b": False},
+        "section": {"a": 4, "b": 1},
+        "revealed_at": None,
+    }
     run = store.start_safety_run(couple_id, "safety_map", state)
     store.save_answer(run, "a", "opening", SEALED_A)
     store.save_answer(run, "a", "scale:closeness", 8)
@@ -73,8 +77,9 @@ def _unrevealed_round(store: Store, couple_id: int) -> int:
 
 
 def _sealed_dialogue(store: Store, couple_id: int) -> int:
-    dlg = store.create_dialogue(couple_id, {"step": "done"},
-                                {"notes": True, "after": {"sealed": ["a"], "revealed": False}})
+    dlg = store.create_dialogue(
+        couple_id, {"step": "done"}, {"notes": True, "after": {"sealed": ["a"], "revealed": False}}
+    )
     store.save_rating(dlg, "a", heard=2, safe=1, word=SEALED_WORD, sealed=True)
     return dlg
 
@@ -96,8 +101,7 @@ def test_the_export_leaves_out_a_round_not_yet_looked_at_together(store) -> None
     sealed_dialogue = [d for d in out["dialogues"] if not d["ratings"]]
     assert len(sealed_dialogue) == 1
     # The file says what it leaves out, in words.
-    assert out["left_out"] == {"safety_map_rounds": 1, "dialogue_ratings": 1,
-                               "checkin_ratings": 0}
+    assert out["left_out"] == {"safety_map_rounds": 1, "dialogue_ratings": 1, "checkin_ratings": 0}
     note = " ".join(out["not_in_this_file"])
     assert "1 round" in note and "looked at it together" in note
     assert "rating" in note
@@ -106,8 +110,7 @@ def test_the_export_leaves_out_a_round_not_yet_looked_at_together(store) -> None
 def test_an_export_with_nothing_left_out_says_nothing_about_it(store) -> None:
     couple, _run, _dlg = fill_couple(store)
     out = store.export_couple(couple.id)
-    assert out["left_out"] == {"safety_map_rounds": 0, "dialogue_ratings": 0,
-                               "checkin_ratings": 0}
+    assert out["left_out"] == {"safety_map_rounds": 0, "dialogue_ratings": 0, "checkin_ratings": 0}
     assert out["not_in_this_file"] == []
 
 
@@ -127,8 +130,10 @@ def test_a_round_with_a_state_we_cannot_read_is_left_out(store) -> None:
 def test_a_failing_write_does_not_put_names_or_token_in_its_error(store, db_path) -> None:
     couple = make_couple(store, NAME_A, NAME_B)
     raw = sqlite3.connect(db_path)
-    raw.execute("CREATE TRIGGER no_b BEFORE UPDATE ON couples BEGIN "
-                "SELECT RAISE(ABORT, 'injected failure'); END")
+    raw.execute(
+        "CREATE TRIGGER no_b BEFORE UPDATE ON couples BEGIN "
+        "SELECT RAISE(ABORT, 'injected failure'); END"
+    )
     raw.commit()
     raw.close()
     with pytest.raises(Exception) as exc:
@@ -201,8 +206,10 @@ def test_a_database_from_a_newer_studio_is_refused_and_left_alone(store, db_path
     assert sorted(p.name for p in db_path.parent.iterdir()) == names_before
     raw = sqlite3.connect(db_path)
     try:
-        assert raw.execute("SELECT max(version) FROM schema_version").fetchone()[0] == \
-            LATEST_VERSION + 3
+        assert (
+            raw.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+            == LATEST_VERSION + 3
+        )
         assert raw.execute("SELECT token FROM couples").fetchone()[0] == couple.token
     finally:
         raw.close()
@@ -239,10 +246,16 @@ def test_a_full_disk_is_a_kind_sentence_and_nothing_is_half_written(store) -> No
 
     # A transaction that fails half-way leaves nothing of its first half.
     with pytest.raises(StoreFull), store.write() as conn:
-        conn.execute(insert(topics).values(couple_id=couple.id, text="first half",
-                                           source="manual", created_at=1.0))
-        conn.execute(insert(topics).values(couple_id=couple.id, text="x" * 400_000,
-                                           source="manual", created_at=1.0))
+        conn.execute(
+            insert(topics).values(
+                couple_id=couple.id, text="first half", source="manual", created_at=1.0
+            )
+        )
+        conn.execute(
+            insert(topics).values(
+                couple_id=couple.id, text="x" * 400_000, source="manual", created_at=1.0
+            )
+        )
     with store.read() as conn:
         texts = list(conn.execute(select(topics.c.text)).scalars())
     assert "first half" not in texts
@@ -293,9 +306,13 @@ def test_an_interrupted_forget_is_finished_at_the_next_start(store) -> None:
     store.dispose()
     assert NAME_A.encode() in data  # the words are in the file to begin with
 
-    proc = subprocess.run([sys.executable, "-c", KILL_IN_FORGET, store.url,
-                           str(couple.id)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL_IN_FORGET, store.url, str(couple.id)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -9, proc.stdout + proc.stderr  # really killed mid-forget
 
     again = Store(store.url)  # the next start of the studio

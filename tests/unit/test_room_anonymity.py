@@ -32,8 +32,14 @@ def store(store_url):
 
 
 def couple_in(store: Store, room, n: int):
-    c = store.create_couple(name_a=f"Ana{n}", name_b=f"Ben{n}", color_a="blue",
-                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=f"Ana{n}",
+        name_b=f"Ben{n}",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     c = store.couple_by_token(c.token)
     rs.join_room(store, c, room.code, now=T0)
@@ -81,8 +87,14 @@ def test_the_late_couples_needs_cannot_be_read_off_the_needs_list(store):
     needs when only one of the new couples chose any."""
     new = rs.create_room(store, SCRIPT, now=T0)
     for i in range(5):
-        share(store, couple_in(store, new.room, i), {"repair": 1}, {"repair": 2},
-              ["heard", "calm"], ["calm"])
+        share(
+            store,
+            couple_in(store, new.room, i),
+            {"repair": 1},
+            {"repair": 2},
+            ["heard", "calm"],
+            ["calm"],
+        )
     r1 = rs.release_results(store, new.secret, SCALES, now=T0 + 10).results
     late = [couple_in(store, new.room, 10 + i) for i in range(5)]
     share(store, late[0], {"repair": 1}, {"repair": 2}, ["time_alone", "touch"], ["plans"])

@@ -25,8 +25,14 @@ def store(store_url):
 
 
 def make_couple(store: Store, n: int):
-    c = store.create_couple(name_a=f"Ana{n}", name_b=f"Ben{n}", color_a="blue",
-                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=f"Ana{n}",
+        name_b=f"Ben{n}",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     return store.couple_by_token(c.token)
 
 
@@ -77,14 +83,19 @@ def test_one_network_client_making_a_new_couple_per_guess_is_held_to_its_limit(s
     answered = 0
     for i in range(300):  # a fresh couple for every guess, all from one address
         try:
-            rs.join_room(store, make_couple(store, i), next(codes), now=T0 + i * 0.2,
-                         client="203.0.113.9")
+            rs.join_room(
+                store, make_couple(store, i), next(codes), now=T0 + i * 0.2, client="203.0.113.9"
+            )
         except rs.JoinRefused as exc:
             answered += exc.reason == "unknown"
     assert answered == rs.GUESS_POLICY.network.max_attempts  # 60 s: one window's worth
     # A couple on another phone is not affected, right code or wrong.
-    assert rs.join_room(store, make_couple(store, 900), new.room.code, now=T0 + 60,
-                        client="10.0.0.8").id == new.room.id
+    assert (
+        rs.join_room(
+            store, make_couple(store, 900), new.room.code, now=T0 + 60, client="10.0.0.8"
+        ).id
+        == new.room.id
+    )
 
 
 def test_a_new_couple_per_guess_cannot_beat_the_servers_budget(store):
@@ -105,15 +116,23 @@ def test_a_new_couple_per_guess_cannot_beat_the_servers_budget(store):
     assert len(answered) == rs.GUESS_POLICY.server_budget
     # During the flood a couple with its own phone (a client the server can tell
     # apart) still gets in with the right code ...
-    assert rs.join_room(store, make_couple(store, 2000), new.room.code, now=T0 + 61,
-                        client="10.0.0.9").id == new.room.id
+    assert (
+        rs.join_room(
+            store, make_couple(store, 2000), new.room.code, now=T0 + 61, client="10.0.0.9"
+        ).id
+        == new.room.id
+    )
     # ... and a couple already in the room gets back in after a reload.
     member = make_couple(store, 2001)
     rs.join_room(store, member, new.room.code, now=T0 - 5)
     assert rs.join_room(store, member, new.room.code, now=T0 + 61).id == new.room.id
     # Once the flood has passed, anyone's right code works again.
-    assert rs.join_room(store, make_couple(store, 2002), new.room.code,
-                        now=T0 + 60 + 2 * rs.GUESS_POLICY.server_window).id
+    assert rs.join_room(
+        store,
+        make_couple(store, 2002),
+        new.room.code,
+        now=T0 + 60 + 2 * rs.GUESS_POLICY.server_window,
+    ).id
 
 
 # ------------------------------------------------------------------------ the policy
@@ -131,8 +150,7 @@ def _fastest(policy: room.GuessPolicy, seconds: float, *, network: bool, clients
         now = T0 + step * 0.1
         c = step % clients
         couple_f[step] = []
-        v = room.check_join(policy, couple_f[step], net_f[c] if network else None,
-                            server_f, now)
+        v = room.check_join(policy, couple_f[step], net_f[c] if network else None, server_f, now)
         if v.allowed:
             answered += 1
             couple_f[step].append(now)

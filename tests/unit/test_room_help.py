@@ -24,8 +24,9 @@ def store(store_url):
 
 
 def couple(store: Store, a: str = "Marisol", b: str = "Teodor"):
-    c = store.create_couple(name_a=a, name_b=b, color_a="blue", color_b="orange",
-                            symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=a, name_b=b, color_a="blue", color_b="orange", symbol_a="circle", symbol_b="triangle"
+    )
     return store.couple_by_token(c.token)
 
 
@@ -34,10 +35,17 @@ def test_a_table_number_or_nickname_is_kept_tidy(store, raw):
     assert rs.clean_place(couple(store), raw) == " ".join(raw.split())
 
 
-@pytest.mark.parametrize("raw, words", [
-    ("", "table number"), ("   ", "table number"), (None, "table number"),
-    ("x" * 25, "up to 24"), ("Marisol and me", "your names"), ("table of teodor", "your names"),
-])
+@pytest.mark.parametrize(
+    "raw, words",
+    [
+        ("", "table number"),
+        ("   ", "table number"),
+        (None, "table number"),
+        ("x" * 25, "up to 24"),
+        ("Marisol and me", "your names"),
+        ("table of teodor", "your names"),
+    ],
+)
 def test_empty_long_or_named_places_are_refused_kindly(store, raw, words):
     with pytest.raises(rs.RoomError) as err:
         rs.clean_place(couple(store), raw)
@@ -59,7 +67,9 @@ def test_a_call_reaches_only_the_facilitator_and_clears_when_answered(store):
     # Asking again re-words it, keeps its place in the queue.
     rs.ask_for_help(store, c, "Table 5", now=200.0)
     assert [(h.place, h.asked_at) for h in rs.help_calls(store, new.secret)][1] == (
-        "Table 5", 100.0)
+        "Table 5",
+        100.0,
+    )
     rs.answer_help(store, new.secret, calls[1].ref)
     assert [h.place for h in rs.help_calls(store, new.secret)] == ["by the door"]
     assert rs.follow(store, c.id, new.room.id).help_place is None  # at once, same process
@@ -119,8 +129,7 @@ def test_following_reads_every_members_marks_in_one_query(store, monkeypatch):
     assert all(not f.done_phases and f.help_place is None for f in others)
     # A couple's own press is seen by their next poll at once, not a TTL later.
     rs.mark_done(store, members[0], SCRIPT.phases[0].key)
-    assert rs.follow(store, members[0].id, new.room.id).done_phases == {
-        SCRIPT.phases[0].key}
+    assert rs.follow(store, members[0].id, new.room.id).done_phases == {SCRIPT.phases[0].key}
 
 
 def test_a_couple_who_joins_after_the_shared_read_is_not_told_they_left(store):
@@ -173,18 +182,34 @@ def test_memo_load_that_fails_lets_the_next_caller_try():
     assert memo.get("k", lambda: 5) == 5
 
 
-@pytest.mark.parametrize("ua, kind", [
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1", "phone"),
-    ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/120.0 Mobile Safari/537.36", "phone"),
-    ("Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "Chrome/120.0 Safari/537.36", "tablet"),
-    ("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15", "tablet"),
-    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-     "HeadlessChrome/120.0 Safari/537.36", "laptop"),
-    ("", "laptop"), (None, "laptop"),
-])
+@pytest.mark.parametrize(
+    "ua, kind",
+    [
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1",
+            "phone",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0 Mobile Safari/537.36",
+            "phone",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "Chrome/120.0 Safari/537.36",
+            "tablet",
+        ),
+        ("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15", "tablet"),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "HeadlessChrome/120.0 Safari/537.36",
+            "laptop",
+        ),
+        ("", "laptop"),
+        (None, "laptop"),
+    ],
+)
 def test_the_device_word_follows_the_browser(ua, kind):
     assert device_kind(ua) == kind
 
@@ -195,26 +220,43 @@ def test_the_device_word_follows_the_browser(ua, kind):
 def test_only_private_lan_addresses_are_offered():
     from studio.lan import reachable
 
-    assert reachable(["127.0.0.1", "192.168.1.20", "10.0.0.5", "169.254.3.3", "8.8.8.8",
-                      "fe80::1", "not-an-ip", "192.168.1.20", "172.16.4.1"]) == [
-        "10.0.0.5", "172.16.4.1", "192.168.1.20"]
+    assert reachable(
+        [
+            "127.0.0.1",
+            "192.168.1.20",
+            "10.0.0.5",
+            "169.254.3.3",
+            "8.8.8.8",
+            "fe80::1",
+            "not-an-ip",
+            "192.168.1.20",
+            "172.16.4.1",
+        ]
+    ) == ["10.0.0.5", "172.16.4.1", "192.168.1.20"]
 
 
 def test_the_public_url_wins_and_falls_back_to_the_lan():
     from studio.lan import public_url
 
     assert public_url(" https://studio.example.org/ ", ["10.0.0.5"], 8501) == (
-        "https://studio.example.org")
+        "https://studio.example.org"
+    )
     assert public_url("", ["10.0.0.5"], 8502) == "http://10.0.0.5:8502"
     assert public_url(None, [], 8501) is None
 
 
-@pytest.mark.parametrize("url, here", [
-    ("http://localhost:8501/join", True), ("http://127.0.0.1:8501", True),
-    ("http://[::1]:8501", True), ("http://0.0.0.0:8501", True),
-    ("http://studio.localhost", True), ("http://192.168.1.20:8501/join", False),
-    ("https://studio.example.org/join", False),
-])
+@pytest.mark.parametrize(
+    "url, here",
+    [
+        ("http://localhost:8501/join", True),
+        ("http://127.0.0.1:8501", True),
+        ("http://[::1]:8501", True),
+        ("http://0.0.0.0:8501", True),
+        ("http://studio.localhost", True),
+        ("http://192.168.1.20:8501/join", False),
+        ("https://studio.example.org/join", False),
+    ],
+)
 def test_an_address_that_works_only_here_is_known(url, here):
     from studio.lan import only_here
 

@@ -26,8 +26,14 @@ def store(store_url):
 
 
 def make_couple(store: Store, n: int = 0):
-    c = store.create_couple(name_a=f"Ana{n}", name_b=f"Ben{n}", color_a="blue",
-                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=f"Ana{n}",
+        name_b=f"Ben{n}",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     return store.couple_by_token(c.token)
 
@@ -40,10 +46,12 @@ def other_code(code: str) -> str:
 
 def share_some(store: Store, couple, gap: int = 2) -> None:
     rs.share_with_room(
-        store, couple,
+        store,
+        couple,
         {"together_alone": 2, "talk_or_cool": 5, "repair": None},
         {"together_alone": 2 + gap, "talk_or_cool": 5, "repair": 7},
-        ["heard", "calm"], ["calm", "time_alone"],
+        ["heard", "calm"],
+        ["calm", "time_alone"],
     )
 
 
@@ -306,8 +314,9 @@ def test_forget_couple_removes_their_share_and_membership(store):
     store.forget_couple(couples[0].id)
     counts = rs.counts(store, new.room)
     assert counts.joined == 1 and counts.shared == 1
-    assert scalar(store, "select count(*) from room_shares where couple_id = :c",
-                  c=couples[0].id) == 0
+    assert (
+        scalar(store, "select count(*) from room_shares where couple_id = :c", c=couples[0].id) == 0
+    )
 
 
 # ----------------------------------------------------------------------------- purge

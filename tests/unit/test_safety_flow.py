@@ -78,8 +78,24 @@ def test_sharing_needs_both_after_the_reveal():
     assert flow.both_agree_to_share(flow.agree_to_share(s, "b"))
 
 
-@given(st.lists(st.sampled_from(["seal_a", "seal_b", "ready_a", "ready_b", "ask_a", "ask_b",
-                                 "agree_a", "agree_b", "cancel"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "seal_a",
+                "seal_b",
+                "ready_a",
+                "ready_b",
+                "ask_a",
+                "ask_b",
+                "agree_a",
+                "agree_b",
+                "cancel",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_state_round_trips_and_phase_is_always_known(moves):
     s = flow.FlowState()
     for m in moves:
@@ -130,8 +146,14 @@ def store(store_url):
 
 
 def _couple(store):
-    return store.create_couple(name_a="A", name_b="B", color_a="blue", color_b="orange",
-                               symbol_a="circle", symbol_b="triangle")
+    return store.create_couple(
+        name_a="A",
+        name_b="B",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
 
 
 def test_service_keeps_partners_apart_until_the_reveal(store):
@@ -182,8 +204,9 @@ def test_runs_are_kept_newest_first(store):
     assert [r.id for r in svc.runs(store, c.id)] == [second.id, first.id]
 
 
-@pytest.mark.parametrize("name", ["<b>x</b>", "<a href='javascript:alert(1)'>x</a>", "$x^2$",
-                                  "a & b"])
+@pytest.mark.parametrize(
+    "name", ["<b>x</b>", "<a href='javascript:alert(1)'>x</a>", "$x^2$", "a & b"]
+)
 def test_chart_names_are_literal(name):
     out = charts.plotly_text(name)
     assert "<" not in out and ">" not in out and "$" not in out
@@ -208,7 +231,8 @@ def test_charts_carry_shapes_and_skip_skipped(store):
     gaps = charts.gaps_figure(rv, SPEC)
     assert sum(len(t.x) for t in gaps.data) == 1  # only the scale both answered
     assert "not on the map" in " ".join(
-        a.text for a in charts.map_figure(rv, styles).layout.annotations)
+        a.text for a in charts.map_figure(rv, styles).layout.annotations
+    )
     assert charts.guesses_figure(rv.a_guesses, styles["a"], styles["b"], "t").data
 
 

@@ -644,7 +644,12 @@ def test_pages_follow_the_file_and_optional_scales_sit_apart():
     assert [len(p) for p in pages] == [5, 5]
     assert not any(s.optional for p in pages for s in p)
     assert {s.key for s in optional_scales(spec)} == {
-        "routine", "decisions", "friends", "noticing", "lightness"}
+        "routine",
+        "decisions",
+        "friends",
+        "noticing",
+        "lightness",
+    }
     assert turn_sections(spec) == ("words", "scales-1", "scales-2", "more", "needs", "review")
     assert section_scales(spec, "scales-2") == pages[1]
     assert section_scales(spec, "scales-9") == [] and section_scales(spec, "needs") == []

@@ -70,8 +70,12 @@ def store(store_url) -> Store:
 
 def make_couple(store: Store, name_a: str = "Robin", name_b: str = "Sam"):
     return store.create_couple(
-        name_a=name_a, name_b=name_b, color_a="blue", color_b="orange",
-        symbol_a="circle", symbol_b="triangle",
+        name_a=name_a,
+        name_b=name_b,
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
     )
 
 
@@ -92,16 +96,28 @@ def fill_couple(store: Store, name_a: str = NAME_A, name_b: str = NAME_B):
     with store.write() as conn:
         room_id = conn.execute(
             insert(rooms).values(
-                code="ABC123", secret=tokens.new_token(), script_id="workshop_room",
-                phase="lobby", phase_started_at=time.time(), min_group=3,
+                code="ABC123",
+                secret=tokens.new_token(),
+                script_id="workshop_room",
+                phase="lobby",
+                phase_started_at=time.time(),
+                min_group=3,
                 created_at=time.time(),
             )
         ).inserted_primary_key[0]
-        conn.execute(insert(room_members).values(
-            room_id=room_id, couple_id=couple.id, joined_at=time.time(), done_phases="[]"))
-        conn.execute(insert(room_shares).values(
-            room_id=room_id, couple_id=couple.id, share='{"needs":["sharedneedxylophone"]}',
-            shared_at=time.time()))
+        conn.execute(
+            insert(room_members).values(
+                room_id=room_id, couple_id=couple.id, joined_at=time.time(), done_phases="[]"
+            )
+        )
+        conn.execute(
+            insert(room_shares).values(
+                room_id=room_id,
+                couple_id=couple.id,
+                share='{"needs":["sharedneedxylophone"]}',
+                shared_at=time.time(),
+            )
+        )
     return store.couple_by_id(couple.id), run, dlg
 
 
@@ -493,7 +509,6 @@ def test_four_processes_writing_at_once_lose_nothing(fresh_url) -> None:
         store.dispose()
 
 
-
 def _open_fresh(url: str, barrier, results) -> None:
     try:
         barrier.wait()
@@ -513,8 +528,7 @@ def test_many_processes_opening_a_brand_new_file_at_once(fresh_url) -> None:
     for _round in range(8):
         url = fresh_url()
         barrier, results = ctx.Barrier(6), ctx.Queue()
-        procs = [ctx.Process(target=_open_fresh, args=(url, barrier, results))
-                 for _ in range(6)]
+        procs = [ctx.Process(target=_open_fresh, args=(url, barrier, results)) for _ in range(6)]
         for p in procs:
             p.start()
         failed = [e for e in (results.get(timeout=120) for _ in procs) if e]
@@ -534,6 +548,7 @@ def _all_tokens(store: Store) -> list[str]:
 
     with store.read() as conn:
         return list(conn.execute(select(couples.c.token)).scalars())
+
 
 class _FlakyCursor:
     """Answers "database is locked" a few times, as SQLite does when several processes

@@ -33,24 +33,39 @@ PASSWORD = "tangerine-Pw-9931"
 
 
 def make_couple(store: Store, n: int):
-    c = store.create_couple(name_a=f"Ana{n}", name_b=f"Ben{n}", color_a="blue",
-                            color_b="orange", symbol_a="circle", symbol_b="triangle")
+    c = store.create_couple(
+        name_a=f"Ana{n}",
+        name_b=f"Ben{n}",
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     store.update_couple(c.id, stage="ready")
     return store.couple_by_token(c.token)
 
 
 def share(store: Store, couple, k: int) -> None:
-    rs.share_with_room(store, couple, {"together_alone": k % 8, "talk_or_cool": 3},
-                       {"together_alone": (k + 2) % 8, "talk_or_cool": 5}, ["heard"], ["calm"])
+    rs.share_with_room(
+        store,
+        couple,
+        {"together_alone": k % 8, "talk_or_cool": 3},
+        {"together_alone": (k + 2) % 8, "talk_or_cool": 5},
+        ["heard"],
+        ["calm"],
+    )
 
 
 # -- Postgres down at start ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [
-    f"postgresql+psycopg://studio:{PASSWORD}@127.0.0.1:9/studio",  # nothing listens there
-    f"postgresql+psycopg://studio@/studio?host=/nonexistent/sock&password={PASSWORD}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql+psycopg://studio:{PASSWORD}@127.0.0.1:9/studio",  # nothing listens there
+        f"postgresql+psycopg://studio@/studio?host=/nonexistent/sock&password={PASSWORD}",
+    ],
+)
 def test_postgres_down_at_start_is_a_kind_sentence_naming_the_server(url) -> None:
     with pytest.raises(StoreUnreachable) as exc:
         Store(url)
@@ -66,8 +81,9 @@ def test_the_page_shows_the_sentence_when_postgres_is_down(tmp_path, monkeypatch
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("STUDIO_DATABASE_URL",
-                       f"postgresql+psycopg://studio:{PASSWORD}@127.0.0.1:9/studio")
+    monkeypatch.setenv(
+        "STUDIO_DATABASE_URL", f"postgresql+psycopg://studio:{PASSWORD}@127.0.0.1:9/studio"
+    )
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception
     shown = " ".join(e.value for e in at.error) + " ".join(t.value for t in at.text)
@@ -123,20 +139,25 @@ def test_postgres_restarted_between_two_clicks_is_invisible(postgres_server) -> 
         store.save_answer(run, "a", "opening", "before the restart")
         postgres_server.restart()
         store.save_answer(run, "a", "needs", "after the restart")  # no error shown
-        assert store.answers_of(run, "a") == {"opening": ("before the restart", False),
-                                              "needs": ("after the restart", False)}
+        assert store.answers_of(run, "a") == {
+            "opening": ("before the restart", False),
+            "needs": ("after the restart", False),
+        }
     finally:
         store.dispose()
         postgres_server.drop_database(url)
 
 
 def test_out_of_reach_is_logged_once_a_minute_never_with_the_password(
-        postgres_server, caplog) -> None:
+    postgres_server, caplog
+) -> None:
     from sqlalchemy.engine import make_url
 
     name = make_url(postgres_server.new_database()).database
-    url = (f"postgresql+psycopg://studio:{PASSWORD}@/{name}"
-           f"?host={postgres_server.socket_dir}")  # trust auth: the password is ignored
+    url = (
+        f"postgresql+psycopg://studio:{PASSWORD}@/{name}"
+        f"?host={postgres_server.socket_dir}"
+    )  # trust auth: the password is ignored
     store = Store(url)
     try:
         make_couple(store, 1)
@@ -184,9 +205,13 @@ def test_a_process_killed_mid_write_leaves_all_or_nothing(store_url) -> None:
         couple = make_couple(store, 7)
         run = store.start_safety_run(couple.id, "safety_map", {})
         store.save_answer(run, "a", "opening", "kept words")
-        proc = subprocess.run([sys.executable, "-c", KILL_MID_WRITE, store_url,
-                               str(couple.id)], cwd=ROOT, capture_output=True, text=True,
-                              timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-c", KILL_MID_WRITE, store_url, str(couple.id)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert proc.returncode == -9, proc.stdout + proc.stderr
         assert "deleted, not committed" in proc.stdout  # it really was half-way
 
@@ -195,10 +220,10 @@ def test_a_process_killed_mid_write_leaves_all_or_nothing(store_url) -> None:
             assert again.couple_by_token(couple.token) == couple  # the delete did not happen
             assert again.answers_of(run, "a") == {"opening": ("kept words", False)}
             with again.read() as conn:
-                assert conn.execute(select(func.count()).select_from(pending_scrubs)).scalar() \
-                    == 0  # nor half of it
-                assert conn.execute(select(func.count()).select_from(safety_answers)).scalar() \
-                    == 1
+                assert (
+                    conn.execute(select(func.count()).select_from(pending_scrubs)).scalar() == 0
+                )  # nor half of it
+                assert conn.execute(select(func.count()).select_from(safety_answers)).scalar() == 1
             again.forget_couple(couple.id)  # and nothing is stuck: it can be done now
             assert again.couple_by_token(couple.token) is None
         finally:

@@ -22,8 +22,10 @@ SHOWN_A = "shown-a-r8k2 warm tea in the evening"
 SHOWN_B = "shown-b-x5p1 a quiet hour"
 SEALED = "sealed-zz9 never in any report"
 HOSTILE = "<script>alert(1)</script> **bold** http://evil.example"
-STYLES = {"a": charts.PartnerStyle("Zoë", "#0072B2", "circle", "●"),
-          "b": charts.PartnerStyle("李 " + HOSTILE, "#D55E00", "triangle-up", "▲")}
+STYLES = {
+    "a": charts.PartnerStyle("Zoë", "#0072B2", "circle", "●"),
+    "b": charts.PartnerStyle("李 " + HOSTILE, "#D55E00", "triangle-up", "▲"),
+}
 
 
 def a_round(store, couple, when, words, a, b, reveal=True):
@@ -47,8 +49,14 @@ def a_round(store, couple, when, words, a, b, reveal=True):
 def export(store_url):
     store = Store(store_url)
     store.migrate()
-    couple = store.create_couple(name_a="Zoë", name_b="李 " + HOSTILE, color_a="blue",
-                                 color_b="orange", symbol_a="circle", symbol_b="triangle")
+    couple = store.create_couple(
+        name_a="Zoë",
+        name_b="李 " + HOSTILE,
+        color_a="blue",
+        color_b="orange",
+        symbol_a="circle",
+        symbol_b="triangle",
+    )
     a_round(store, couple, NOW - 14 * 86400, ("earlier words", None), 0, 10)
     a_round(store, couple, NOW - 7 * 86400, (SHOWN_A, SHOWN_B + " " + HOSTILE), 4, 6)
     a_round(store, couple, NOW, (SEALED, SEALED), 1, 9, reveal=False)

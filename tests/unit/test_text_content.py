@@ -114,8 +114,9 @@ def _strings(value):
             yield from _strings(v)
 
 
-_MARKUP = re.compile(r"[*_\[\]()<>`$#|~\\]|:\w|https?:|www\.|@|^\s*(?:[-+>]|\d+[.)])\s",
-                     re.MULTILINE)
+_MARKUP = re.compile(
+    r"[*_\[\]()<>`$#|~\\]|:\w|https?:|www\.|@|^\s*(?:[-+>]|\d+[.)])\s", re.MULTILINE
+)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("*.toml")), ids=lambda p: p.name)
