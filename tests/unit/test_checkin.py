@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studio import checkin as ck
@@ -215,16 +215,18 @@ MOVES = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+# ``fresh_url`` only makes a new database per call: the same one for every example would
+# carry one example's couple into the next, so each example asks for its own.
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(MOVES)
-def test_any_sequence_of_presses_keeps_sealed_ratings_private(moves):
+def test_any_sequence_of_presses_keeps_sealed_ratings_private(fresh_url, moves):
     """Whatever is pressed in whatever order, the export never holds a rating before
-    both have looked together, and a partner's rating is never written after their seal."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(f"sqlite:///{tmp}/p.db")
-        store.migrate()
+    both have looked together, and a partner's rating is never written after their seal
+    (on SQLite and on Postgres)."""
+    store = Store(fresh_url(tables=True))
+    try:
         couple = store.create_couple(
             name_a="A",
             name_b="B",
@@ -273,3 +275,5 @@ def test_any_sequence_of_presses_keeps_sealed_ratings_private(moves):
                     with contextlib.suppress(ck.CheckinError):
                         svc.save_rating(store, SPEC, item, p, "close", 1)
                     assert svc.own_ratings(store, item, p) == before
+    finally:
+        store.dispose()
