@@ -18,7 +18,7 @@ from studio import checkin as ck
 from studio import checkin_service as svc
 from studio.store import Couple, Store
 from studio.text import content_md
-from studio.ui import context, curtain
+from studio.ui import context, curtain, flash
 from studio.ui.partner import chip, label
 
 SKIP = -1
@@ -31,16 +31,14 @@ def _problem_key(item: svc.Checkin) -> str:
 
 
 def _say_problem(item: svc.Checkin) -> None:
-    msg = st.session_state.pop(_problem_key(item), None)
-    if msg:
-        st.warning(msg, icon=":material/info:")
+    flash.show(_problem_key(item))
 
 
 def _guarded(item: svc.Checkin, fn, *args, **kwargs) -> bool:
     try:
         fn(*args, **kwargs)
     except ValueError as exc:  # CheckinError, Stale, DialogueInputError: kind words
-        st.session_state[_problem_key(item)] = str(exc)
+        flash.later(_problem_key(item), str(exc))
         return False
     return True
 

@@ -25,7 +25,7 @@ import streamlit as st
 
 from studio import pins
 from studio.store import Couple
-from studio.ui import context
+from studio.ui import context, flash
 from studio.ui.partner import label
 
 _PREFIX = "curtain_open_"
@@ -47,9 +47,7 @@ def _say(key: str) -> str:
 
 
 def _show_message(key: str) -> None:
-    kind, text = st.session_state.pop(_say(key), (None, None))
-    if text:
-        (st.warning if kind == "warning" else st.info)(text, icon=":material/info:")
+    flash.show(_say(key))
 
 
 def curtain(
@@ -96,7 +94,7 @@ def _pin_hand_over(
     """The PIN field and "I'm … — show me", then "Forgot your PIN?"."""
     wait = pins.wait_left(attempts, time.time())
     if wait > 0:
-        st.session_state.pop(_say(key), None)
+        flash.forget(_say(key))
         st.info(
             "That was a few tries in a row, so the PIN rests for a moment. You can try "
             "again in " + pins.wait_words(wait) + ".",
@@ -149,14 +147,15 @@ def _try(key: str, couple_id: int, partner: str) -> None:
     if result is None or result.outcome == "open":  # None: the PIN was taken away meanwhile
         _open(key, couple_id)
     elif result.outcome == "empty":
-        ss[_say(key)] = ("info", "Type your PIN first, then press the button.")
+        flash.later(_say(key), "Type your PIN first, then press the button.", "info")
     elif result.outcome == "wrong":
         left = result.tries_left
-        ss[_say(key)] = (
-            "info",
+        flash.later(
+            _say(key),
             "That's not quite it. Take your time and try again — after "
             + ("1 more try" if left == 1 else f"{left} more tries")
             + ", the PIN rests for a minute.",
+            "info",
         )
     # "paused": the screen says how long, from the store.
 
@@ -164,8 +163,8 @@ def _try(key: str, couple_id: int, partner: str) -> None:
 def _forget(key: str, couple_id: int, partner: str) -> None:
     reset = context.store().forget_pin(couple_id, partner)
     close(key)
-    st.session_state[_say(key)] = (
-        "info",
+    flash.later(
+        _say(key),
         "Your PIN is gone"
         + (
             ", and so are your answers not yet looked at together: your turn starts again, empty"
@@ -173,6 +172,7 @@ def _forget(key: str, couple_id: int, partner: str) -> None:
             else ""
         )
         + ". You can choose a new PIN once you're in.",
+        "info",
     )
 
 

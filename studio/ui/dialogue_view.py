@@ -26,7 +26,7 @@ from studio import services
 from studio.dialogue import DialogueSpec, DialogueState
 from studio.store import Couple, Store
 from studio.text import content_md, md_escape, shorten
-from studio.ui import context, curtain, layout, timer
+from studio.ui import context, curtain, flash, layout, timer
 from studio.ui.partner import chip, label, plain
 
 OWN = -1  # the "in our own words" choice of the topic picker
@@ -105,19 +105,13 @@ def _key(run: svc.Running, name: str) -> str:
     return f"dlg_{run.id}_{run.step_no}_{name}"
 
 
-_FLASH = "dlg_flash"
-
-
 def _say_later(where: str, message: str) -> None:
-    st.session_state[_FLASH] = (where, message)
+    flash.later("dlg_" + where, message)
 
 
 def _flash(where: str) -> None:
     """Show the kind message a press left for this spot, once."""
-    got = st.session_state.get(_FLASH)
-    if got and got[0] == where:
-        st.session_state.pop(_FLASH, None)
-        st.warning(got[1], icon=":material/edit:")
+    flash.show("dlg_" + where, icon=":material/edit:")
 
 
 def _topic_from(key: str) -> tuple[str | None, int | None]:

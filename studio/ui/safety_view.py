@@ -33,7 +33,7 @@ from studio.safety_map import (
 from studio.store import Couple, Store
 from studio.text import content_md, md_escape
 from studio.themes import ThemeLexicon, find_themes, shared_themes
-from studio.ui import context, curtain, layout
+from studio.ui import context, curtain, flash, layout
 from studio.ui.partner import chip, label, plain
 
 PLOTLY_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -53,9 +53,7 @@ def _problem_key(run: svc.Run, p: str) -> str:
 
 
 def _say_problem(run: svc.Run, p: str | None = None) -> None:
-    msg = st.session_state.pop(_problem_key(run, p or "a"), None)
-    if msg:
-        st.warning(msg, icon=":material/info:")
+    flash.show(_problem_key(run, p or "a"))
 
 
 def _guarded(run: svc.Run, p: str, fn, *args, **kwargs) -> bool:
@@ -63,7 +61,7 @@ def _guarded(run: svc.Run, p: str, fn, *args, **kwargs) -> bool:
     try:
         fn(*args, **kwargs)
     except ValueError as exc:
-        st.session_state[_problem_key(run, p)] = str(exc)
+        flash.later(_problem_key(run, p), str(exc))
         return False
     return True
 

@@ -21,7 +21,7 @@ from studio import journey
 from studio import room_service as rs
 from studio.room import RoomScript, join_url, phase_index, qr_svg
 from studio.text import md_escape
-from studio.ui import context, room_banner
+from studio.ui import context, flash, room_banner
 
 SCREEN_PARAM = "screen"
 SCREEN_PATH = "room-screen"
@@ -57,16 +57,12 @@ def in_words(seconds: float) -> str:
     return f"in about {minutes} minute{'s' if minutes != 1 else ''}"
 
 
-def say(text: str, kind: str = "error") -> None:
-    st.session_state[MSG] = (kind, text)
+def say(text: str, kind: flash.Kind = "error") -> None:
+    flash.later(MSG, text, kind)
 
 
 def show_message() -> None:
-    kind, text = st.session_state.pop(MSG, (None, None))
-    if text:
-        (st.error if kind == "error" else st.info)(
-            text, icon=":material/info:" if kind != "error" else ":material/error:"
-        )
+    flash.show(MSG)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -676,7 +672,7 @@ def facilitator_page() -> None:
         return
     room = rs.facilitator_room(store, secret)
     if room is None:
-        st.session_state.pop(MSG, None)
+        flash.forget(MSG)
         st.title("Run a workshop", anchor=False)
         st.warning(
             "This facilitator link doesn't open a room. The room may have closed and been "
