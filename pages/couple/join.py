@@ -39,9 +39,13 @@ if membership is not None and waiting in (None, membership.room.code):
             "You can leave at any time. Anything you shared with the room is taken "
             "out of the next totals."
         )
-        if st.button("Leave the workshop", key="join_leave", icon=":material/logout:"):
-            room_service.leave_room(store, couple)
-            st.rerun()
+        st.button(
+            "Leave the workshop",
+            key="join_leave",
+            icon=":material/logout:",
+            on_click=room_banner.leave_room,
+            args=(store, couple),
+        )
     st.stop()
 
 ended = room_service.current_room(store, couple, open_only=False)
@@ -63,17 +67,9 @@ with st.form("join_form", border=True):
         placeholder="From the big screen",
         help="Six letters and numbers. Case and dashes don't matter.",
     )
-    submitted = st.form_submit_button("Join the workshop", type="primary")
-if submitted:
-    try:
-        room_service.join_room(store, couple, typed)
-    except room_service.JoinRefused as exc:
-        st.error(
-            str(exc), icon=":material/hourglass_top:" if exc.retry_after else ":material/error:"
-        )
-    else:
-        room_banner.forget_code()
-        st.query_params.pop(JOIN_QUERY_PARAM, None)
-        st.rerun()
-elif from_link:
+    submitted = st.form_submit_button(
+        "Join the workshop", type="primary", on_click=room_banner.join, args=(store, couple)
+    )
+room_banner.join_problem()
+if not submitted and from_link:
     st.caption("The code from your link is filled in. Press “Join the workshop” to go in.")

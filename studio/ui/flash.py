@@ -17,9 +17,9 @@ _PREFIX = "sbs_flash_"
 _ICONS = {"info": ":material/info:", "warning": ":material/info:", "error": ":material/error:"}
 
 
-def later(spot: str, text: str, kind: Kind = "warning") -> None:
+def later(spot: str, text: str, kind: Kind = "warning", icon: str | None = None) -> None:
     """Say ``text`` at ``spot`` on the next draw (a later message replaces it)."""
-    st.session_state[_PREFIX + spot] = (kind, text)
+    st.session_state[_PREFIX + spot] = (kind, text, icon)
 
 
 def forget(spot: str) -> None:
@@ -29,8 +29,8 @@ def forget(spot: str) -> None:
 
 def show(spot: str, icon: str | None = None) -> None:
     """Draw what waits for ``spot``, once; nothing when nothing does."""
-    kind, text = st.session_state.pop(_PREFIX + spot, (None, None))
+    kind, text, left_icon = st.session_state.pop(_PREFIX + spot, (None, None, None))
     if not text:
         return
     draw = {"info": st.info, "warning": st.warning, "error": st.error}.get(kind, st.warning)
-    draw(text, icon=icon or _ICONS.get(kind, ":material/info:"))
+    draw(text, icon=icon or left_icon or _ICONS.get(kind, ":material/info:"))

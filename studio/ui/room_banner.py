@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from studio import journey
-from studio.store import Couple
+from studio.store import Couple, Store
 from studio.text import content_md, md_escape
-from studio.ui import context
+from studio.ui import context, flash
 
 if TYPE_CHECKING:  # the room's code loads when a page first needs it, not on welcome
     from studio.room import RoomScript
@@ -65,6 +65,36 @@ def pending_code() -> str | None:
 
 def forget_code() -> None:
     st.session_state.pop(PENDING_CODE, None)
+
+
+_JOIN_PROBLEM = "room_join_problem"
+
+
+def join(store: Store, couple: Couple) -> None:
+    """ "Join the workshop" (the join page's form): the code typed in ``join_code``."""
+    from studio import room_service
+    from studio.room import JOIN_QUERY_PARAM
+
+    try:
+        room_service.join_room(store, couple, st.session_state.get("join_code"))
+    except room_service.JoinRefused as exc:
+        icon = ":material/hourglass_top:" if exc.retry_after else ":material/error:"
+        flash.later(_JOIN_PROBLEM, str(exc), "error", icon=icon)
+        return
+    forget_code()
+    st.query_params.pop(JOIN_QUERY_PARAM, None)
+
+
+def join_problem() -> None:
+    """Why the last "Join the workshop" didn't let the couple in, once."""
+    flash.show(_JOIN_PROBLEM)
+
+
+def leave_room(store: Store, couple: Couple) -> None:
+    """ "Leave the workshop": what they shared leaves the next totals."""
+    from studio import room_service
+
+    room_service.leave_room(store, couple)
 
 
 # ------------------------------------------------------------------------ the router's

@@ -20,6 +20,7 @@ import streamlit as st
 from studio import journey
 from studio import room_service as rs
 from studio.room import RoomScript, join_url, phase_index, qr_svg
+from studio.store import Store
 from studio.text import md_escape
 from studio.ui import context, flash, room_banner
 
@@ -573,9 +574,9 @@ class Presenter:
             "Show the last results", key=f"ws_last_{state.id}"
         ):
             self.results(state)
-        if st.button("Start a new room", type="primary", key="ws_new_after_close"):
-            st.query_params.pop(context.ROOM_PARAM, None)
-            st.rerun()
+        st.button(
+            "Start a new room", type="primary", key="ws_new_after_close", on_click=_leave_room
+        )
 
 
 def kept_off_projector(secret: str) -> None:
@@ -598,6 +599,27 @@ def kept_off_projector(secret: str) -> None:
         key="ws_proj_off",
         on_click=room_banner.set_projector,
         args=(False,),
+    )
+
+
+def _leave_room() -> None:
+    """Back to "Run a workshop" without a room: the facilitator link leaves the address."""
+    st.query_params.pop(context.ROOM_PARAM, None)
+
+
+def _create_room(store: Store, script: RoomScript, group_key: str) -> None:
+    """ "Create the room": this tab's address becomes the presenter view's."""
+    try:
+        new = rs.create_room(store, script, min_group=int(st.session_state[group_key]))
+    except rs.RoomError as exc:
+        say(str(exc))
+        return
+    rs.screen_token_of(store, new.secret)
+    st.query_params[context.ROOM_PARAM] = new.secret
+    say(
+        "Your room is ready. Open the room screen on the projector; keep this page's "
+        "link to yourself: only it can run the room.",
+        "info",
     )
 
 
@@ -631,7 +653,7 @@ def create_form() -> None:
         script = by_id[chosen]
         if script.summary:
             st.caption(md_escape(script.summary))
-        group = st.number_input(
+        st.number_input(
             "Show room results only from this many couples",
             min_value=3,
             max_value=100,
@@ -640,23 +662,15 @@ def create_form() -> None:
             key=f"ws_min_group_{chosen}",
             help="Below this number the room sees no results at all. Never fewer than 3.",
         )
-        go = st.button(
-            "Create the room", type="primary", key="ws_create", icon=":material/add_circle:"
+        st.button(
+            "Create the room",
+            type="primary",
+            key="ws_create",
+            icon=":material/add_circle:",
+            on_click=_create_room,
+            args=(store, script, f"ws_min_group_{chosen}"),
         )
-    if go:
-        try:
-            new = rs.create_room(store, script, min_group=int(group))
-        except rs.RoomError as exc:
-            st.error(str(exc), icon=":material/error:")
-            return
-        rs.screen_token_of(store, new.secret)
-        st.query_params[context.ROOM_PARAM] = new.secret
-        say(
-            "Your room is ready. Open the room screen on the projector; keep this page's "
-            "link to yourself: only it can run the room.",
-            "info",
-        )
-        st.rerun()
+    show_message()  # why a room couldn't be made, if it couldn't
 
 
 def facilitator_page() -> None:
@@ -680,9 +694,9 @@ def facilitator_page() -> None:
             "changed. You can start a new room here.",
             icon=":material/link_off:",
         )
-        if st.button("Start a new room", type="primary", key="ws_new_after_bad_link"):
-            st.query_params.pop(context.ROOM_PARAM, None)
-            st.rerun()
+        st.button(
+            "Start a new room", type="primary", key="ws_new_after_bad_link", on_click=_leave_room
+        )
         return
     presenter = Presenter(secret)
     if room.is_open:
