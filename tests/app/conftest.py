@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from studio.store import Store, default_database_url
+from tests import factory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,16 +41,7 @@ def make_app(data_dir):
 @pytest.fixture
 def ready_couple(store):
     """A couple that finished setup (both safety notes read)."""
-    couple = store.create_couple(
-        name_a="Robin",
-        name_b="Sam",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
-    store.update_couple(couple.id, stage="ready")
-    return store.couple_by_token(couple.token)
+    return factory.couple(store, "Robin", "Sam")
 
 
 def switch_to(at: AppTest, page: str) -> AppTest:

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from studio.ui.context import PAGES
+from tests import factory
 from tests.app.conftest import switch_to
 
 NAME_A, NAME_B = "Zephyrine", "Quillon"
@@ -34,16 +35,7 @@ def sent(at: AppTest) -> str:
 
 @pytest.fixture
 def couple(store):
-    c = store.create_couple(
-        name_a=NAME_A,
-        name_b=NAME_B,
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
-    store.update_couple(c.id, stage="ready")
-    return store.couple_by_token(c.token)
+    return factory.couple(store, NAME_A, NAME_B)
 
 
 def _open(make_app, token: str, page: str, **extra: str) -> AppTest:

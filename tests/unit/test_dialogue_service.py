@@ -11,6 +11,7 @@ from studio import services
 from studio.dialogue import DialogueSpec, DialogueState, InvalidMove, remaining_seconds
 from studio.exercises import load_catalog, parse_file
 from studio.store import Store
+from tests import factory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,16 +32,7 @@ def store(store_url) -> Store:
 
 @pytest.fixture
 def couple(store):
-    c = store.create_couple(
-        name_a="Robin",
-        name_b="Sam",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
-    store.update_couple(c.id, stage="ready")
-    return store.couple_by_token(c.token)
+    return factory.couple(store, "Robin", "Sam")
 
 
 def stored(store, couple) -> svc.Running:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from studio import pins
 from studio.pins import Attempts, Check
 from studio.store import Store, partner_pins
+from tests import factory
 
 FAST = {"n": 2**4, "r": 1, "p": 1}  # cheap parameters for property tests only
 
@@ -198,14 +199,7 @@ def store(store_url) -> Store:
 
 @pytest.fixture
 def couple(store):
-    return store.create_couple(
-        name_a="Robin",
-        name_b="Sam",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
+    return factory.couple(store, "Robin", "Sam", ready=False)
 
 
 def test_the_store_keeps_only_a_hash_and_counts_tries(store, couple):

@@ -17,6 +17,7 @@ from studio import room_service as rs
 from studio.exercises import load_catalog
 from studio.room import CoupleShare, RoomResults, RoomScript
 from studio.store import Store
+from tests import factory
 
 CATALOG = load_catalog()
 SCRIPT = next(s for s in CATALOG.of_kind("room_script") if isinstance(s, RoomScript))
@@ -32,16 +33,7 @@ def store(store_url):
 
 
 def couple_in(store: Store, room, n: int):
-    c = store.create_couple(
-        name_a=f"Ana{n}",
-        name_b=f"Ben{n}",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
-    store.update_couple(c.id, stage="ready")
-    c = store.couple_by_token(c.token)
+    c = factory.couple(store, n=n)
     rs.join_room(store, c, room.code, now=T0)
     return c
 

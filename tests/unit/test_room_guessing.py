@@ -11,6 +11,7 @@ from studio import room_service as rs
 from studio.exercises import load_catalog
 from studio.room import RoomScript
 from studio.store import Store
+from tests import factory
 
 CATALOG = load_catalog()
 SCRIPT = next(s for s in CATALOG.of_kind("room_script") if isinstance(s, RoomScript))
@@ -25,15 +26,7 @@ def store(store_url):
 
 
 def make_couple(store: Store, n: int):
-    c = store.create_couple(
-        name_a=f"Ana{n}",
-        name_b=f"Ben{n}",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
-    return store.couple_by_token(c.token)
+    return factory.couple(store, n=n, ready=False)
 
 
 def wrong_codes(right: str, rng: random.Random, same_prefix: bool):

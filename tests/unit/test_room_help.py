@@ -11,6 +11,7 @@ from studio.devices import device_kind
 from studio.exercises import load_catalog
 from studio.room import RoomScript
 from studio.store import Store
+from tests import factory
 
 CATALOG = load_catalog()
 SCRIPT = next(s for s in CATALOG.of_kind("room_script") if isinstance(s, RoomScript))
@@ -24,10 +25,7 @@ def store(store_url):
 
 
 def couple(store: Store, a: str = "Marisol", b: str = "Teodor"):
-    c = store.create_couple(
-        name_a=a, name_b=b, color_a="blue", color_b="orange", symbol_a="circle", symbol_b="triangle"
-    )
-    return store.couple_by_token(c.token)
+    return factory.couple(store, a, b, ready=False)
 
 
 @pytest.mark.parametrize("raw", ["Table 4", "  by   the window ", "T-12", "Ñandú corner"])

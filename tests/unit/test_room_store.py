@@ -10,6 +10,7 @@ from studio import room_service as rs
 from studio.exercises import load_catalog
 from studio.room import RoomScript, normalize_join_code
 from studio.store import Store
+from tests import factory
 from tests.unit.stored import scalar, stored_bytes
 
 CATALOG = load_catalog()
@@ -26,16 +27,7 @@ def store(store_url):
 
 
 def make_couple(store: Store, n: int = 0):
-    c = store.create_couple(
-        name_a=f"Ana{n}",
-        name_b=f"Ben{n}",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
-    store.update_couple(c.id, stage="ready")
-    return store.couple_by_token(c.token)
+    return factory.couple(store, n=n)
 
 
 def other_code(code: str) -> str:

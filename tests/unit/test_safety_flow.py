@@ -13,6 +13,7 @@ from studio import safety_flow as flow
 from studio import safety_service as svc
 from studio.exercises import EXERCISES_DIR, parse_file
 from studio.store import Store
+from tests import factory
 
 SPEC = parse_file(EXERCISES_DIR / "safety_map.toml")
 
@@ -146,14 +147,7 @@ def store(store_url):
 
 
 def _couple(store):
-    return store.create_couple(
-        name_a="A",
-        name_b="B",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
+    return factory.couple(store, "A", "B", ready=False)
 
 
 def test_service_keeps_partners_apart_until_the_reveal(store):

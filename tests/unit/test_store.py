@@ -31,6 +31,7 @@ from studio.store import (
     schema_version,
     topics,
 )
+from tests import factory
 from tests.unit.stored import sqlite_file_bytes, stored_bytes
 
 # Words that appear nowhere else: if any byte sequence of them survives "forget",
@@ -69,14 +70,7 @@ def store(store_url) -> Store:
 
 
 def make_couple(store: Store, name_a: str = "Robin", name_b: str = "Sam"):
-    return store.create_couple(
-        name_a=name_a,
-        name_b=name_b,
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
+    return factory.couple(store, name_a, name_b, ready=False)
 
 
 def fill_couple(store: Store, name_a: str = NAME_A, name_b: str = NAME_B):

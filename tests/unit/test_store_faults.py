@@ -25,6 +25,7 @@ from studio.store import (
     room_shares,
     safety_answers,
 )
+from tests import factory
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG = load_catalog()
@@ -33,16 +34,7 @@ PASSWORD = "tangerine-Pw-9931"
 
 
 def make_couple(store: Store, n: int):
-    c = store.create_couple(
-        name_a=f"Ana{n}",
-        name_b=f"Ben{n}",
-        color_a="blue",
-        color_b="orange",
-        symbol_a="circle",
-        symbol_b="triangle",
-    )
-    store.update_couple(c.id, stage="ready")
-    return store.couple_by_token(c.token)
+    return factory.couple(store, n=n)
 
 
 def share(store: Store, couple, k: int) -> None:
