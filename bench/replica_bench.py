@@ -18,18 +18,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
-import shutil
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import psutil
 
 from bench import common, follow_bench
 
-HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-CONFIG = common.ROOT / "deploy" / "haproxy.cfg"
 MAX_COUPLES = 500
 
 
@@ -43,7 +37,9 @@ def missing() -> str | None:
 
     if pg.find_bindir() is None:
         return "PostgreSQL's server programs are not installed (apt-get install postgresql)"
-    if not Path(HAPROXY).exists():
+    from tests import proxy as haproxy
+
+    if not haproxy.installed():
         return "HAProxy is not installed (apt-get install haproxy)"
     return None
 
@@ -88,42 +84,10 @@ def _tree_cpu(pid: int | None) -> float:
     return total
 
 
-def _start_proxy(work: Path, replicas) -> tuple[subprocess.Popen, int]:
-    port = common.free_port()
-    env = {
-        **os.environ,
-        "STUDIO_PROXY_BIND": f"127.0.0.1:{port}",
-        "STUDIO_REPLICA_1": f"127.0.0.1:{replicas[0].port}",
-        "STUDIO_REPLICA_2": f"127.0.0.1:{replicas[1].port}",
-    }
-    log = work / "haproxy.log"
-    proc = subprocess.Popen(
-        [HAPROXY, "-f", str(CONFIG), "-db"], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
-    seen: set[str] = set()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and seen != {"r1", "r2"}:
-        if proc.poll() is not None:
-            raise RuntimeError("haproxy stopped: " + log.read_text()[-400:])
-        for name in ("r1", "r2"):
-            req = urllib.request.Request(
-                f"http://127.0.0.1:{port}/_stcore/health", headers={"Cookie": f"sbs_replica={name}"}
-            )
-            try:
-                with urllib.request.urlopen(req, timeout=2) as r:
-                    seen.add(r.headers.get("X-Studio-Replica") or "")
-            except OSError:
-                pass
-        time.sleep(0.05)  # polling a process start
-    if seen != {"r1", "r2"}:
-        proc.kill()
-        raise RuntimeError("haproxy did not reach both replicas")
-    return proc, port
-
-
 async def _run(tmp: Path, sizes, window, moves, log) -> dict:
     from studio.store import Store
     from tests import pg
+    from tests import proxy as haproxy
 
     pg_server = pg.PostgresServer().start()  # its own temp folder, which it can enter
     url = pg_server.new_database()
@@ -133,7 +97,8 @@ async def _run(tmp: Path, sizes, window, moves, log) -> dict:
     store = Store(url)
     out: dict = {"window_s": window, "moves": moves, "replicas": 2, "app": {}}
     try:
-        proxy, port = _start_proxy(tmp, replicas)
+        proxy, front_url = haproxy.start(tmp, [f"127.0.0.1:{r.port}" for r in replicas])
+        port = int(front_url.rsplit(":", 1)[1])
         for n in sizes:
             n = min(n, MAX_COUPLES)
             target = _Replicated(_Front(port), replicas, store, pg_server, proxy)

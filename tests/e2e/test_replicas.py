@@ -12,11 +12,8 @@ adds says which one answered.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -27,37 +24,22 @@ from playwright.sync_api import Page, expect
 from studio import room_service as rs
 from studio.exercises import load_catalog
 from studio.store import Store
+from tests import proxy
 from tests.e2e.conftest import (
-    ROOT,
     WS_HOOK,
     Server,
     click,
-    free_port,
     start_server,
     wait_idle,
 )
 
 SCRIPT = load_catalog().get("workshop_room")
 PHASES = SCRIPT.phases
-HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
-CONFIG = ROOT / "deploy" / "haproxy.cfg"
-COOKIE = "sbs_replica"
 LAPTOP = {"width": 1280, "height": 800}
 
 
-def _replica_of(proxy_url: str, cookie: str | None = None) -> str | None:
-    req = urllib.request.Request(proxy_url + "/_stcore/health")
-    if cookie:
-        req.add_header("Cookie", f"{COOKIE}={cookie}")
-    try:
-        with urllib.request.urlopen(req, timeout=2) as r:
-            return r.headers.get("X-Studio-Replica") if r.status == 200 else None
-    except OSError:
-        return None
-
-
-def start_proxy(work: Path, replicas: list[Server]) -> subprocess.Popen:
-    if not Path(HAPROXY).exists():
+def start_proxy(work: Path, replicas: list[Server]) -> tuple[subprocess.Popen, str]:
+    if not proxy.installed():
         message = (
             "The two-replica test needs HAProxy (Debian: apt-get install haproxy; "
             "make test installs it)."
@@ -65,24 +47,7 @@ def start_proxy(work: Path, replicas: list[Server]) -> subprocess.Popen:
         if os.environ.get("STUDIO_REQUIRE_PROXY"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    port = free_port()
-    env = {**os.environ, "STUDIO_PROXY_BIND": f"127.0.0.1:{port}"}
-    for i, srv in enumerate(replicas, start=1):
-        env[f"STUDIO_REPLICA_{i}"] = urlparse(srv.url).netloc
-    log = work / "haproxy.log"
-    proc = subprocess.Popen(
-        [HAPROXY, "-f", str(CONFIG), "-db"], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):  # until the proxy answers for both replicas (polls a process)
-        if proc.poll() is not None:
-            raise RuntimeError("haproxy stopped: " + log.read_text())
-        if _replica_of(url, "r1") == "r1" and _replica_of(url, "r2") == "r2":
-            proc.url = url  # type: ignore[attr-defined]
-            return proc
-        time.sleep(0.05)  # polling a process start, not waiting for Streamlit
-    proc.kill()
-    raise RuntimeError("haproxy did not route to both replicas: " + log.read_text())
+    return proxy.start(work, [urlparse(srv.url).netloc for srv in replicas])
 
 
 @pytest.fixture
@@ -92,8 +57,8 @@ def deployment(postgres_server, tmp_path) -> Iterator[dict]:
     secret = os.urandom(16).hex()
     env = {"STREAMLIT_SERVER_COOKIE_SECRET": secret}  # the same on every replica
     replicas = [start_server(tmp_path / f"replica{i}", env=env, database_url=url) for i in (1, 2)]
-    proxy = start_proxy(tmp_path, replicas)
-    front = Server(proxy.url, tmp_path, proxy, tmp_path / "haproxy.log", url)
+    proc, proxy_url = start_proxy(tmp_path, replicas)
+    front = Server(proxy_url, tmp_path, proc, tmp_path / "haproxy.log", url)
     store = Store(url)
     yield {"front": front, "replicas": replicas, "store": store, "postgres": postgres_server}
     store.dispose()
@@ -113,7 +78,7 @@ def open_on(browser):
     def _open(front: Server, replica: str, path: str) -> Page:
         ctx = browser.new_context(viewport=LAPTOP)
         contexts.append(ctx)
-        ctx.add_cookies([{"name": COOKIE, "value": replica, "url": front.url}])
+        ctx.add_cookies([{"name": proxy.COOKIE, "value": replica, "url": front.url}])
         ctx.add_init_script(WS_HOOK)
         page = ctx.new_page()
         seen = {}
@@ -221,7 +186,7 @@ def test_a_workshop_over_two_replicas_survives_losing_one(deployment, open_on):
     two.stop(signal.SIGKILL)
     # At once, before the proxy's health check has noticed: replica 2's cookie is
     # answered by replica 1 (redispatch on every retry), not with a 502.
-    assert _replica_of(front.url, "r2") == "r1"
+    assert proxy.replica_of(front.url, "r2") == "r1"
     runs_before = [p.evaluate("window.__sbsFinished.length") for p in on_two]
     # Its browsers reconnect through the proxy (to replica 1: replica 2 is gone) and
     # Streamlit runs their pages afresh there: new "script finished" messages arrive.
@@ -236,7 +201,7 @@ def test_a_workshop_over_two_replicas_survives_losing_one(deployment, open_on):
         expect(page.get_by_text(PHASES[1].couple_text)).to_be_visible()
         expect(page.get_by_text("Time left for this part")).to_be_visible()
     expect(pages[1].get_by_text("You're done with this part")).to_be_visible()
-    assert _replica_of(front.url, "r2") == "r1"  # replica 2's cookie still lands on 1
+    assert proxy.replica_of(front.url, "r2") == "r1"  # replica 2's cookie still lands on 1
     documents = []
     pages[3].on(
         "response",
