@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from studio import services
+from studio import registry, services
 from studio.ui import context, curtain, layout, room_banner, theme
 from studio.ui.partner import label
 
@@ -23,6 +23,21 @@ st.set_page_config(
 )
 
 
+def _exercise_pages() -> list:
+    """One page per kind of exercise, from the registry (each file of a kind opens on its
+    kind's page, named by ``?exercise=``)."""
+    return [
+        st.Page(
+            context.PAGES[k.page],
+            title=k.title,
+            icon=k.icon,
+            url_path=k.url_path,
+        )
+        for k in registry.KINDS
+        if k.page
+    ]
+
+
 def _pages() -> tuple[list, list, list]:
     """The page objects, built once per browser tab (building them is a few ms per run;
     one tab runs one script at a time, so its own objects are never shared)."""
@@ -32,21 +47,7 @@ def _pages() -> tuple[list, list, list]:
             st.Page(P["welcome"], title="Welcome", icon=":material/home:", default=True),
             st.Page(P["setup"], title="Set up", icon=":material/group:", url_path="setup"),
             st.Page(P["home"], title="Our space", icon=":material/favorite:", url_path="our-space"),
-            st.Page(
-                P["safety_map"],
-                title="What makes you feel safe?",
-                icon=":material/shield:",
-                url_path="safety-map",
-            ),
-            st.Page(
-                P["dialogue"], title="Talk and listen", icon=":material/forum:", url_path="dialogue"
-            ),
-            st.Page(
-                P["checkin"],
-                title="Our weekly check-in",
-                icon=":material/event_repeat:",
-                url_path="check-in",
-            ),
+            *_exercise_pages(),
             st.Page(
                 P["history"],
                 title="Our story so far",
@@ -115,8 +116,20 @@ def sidebar() -> None:
             st.caption("Together here: " + label(couple, "a") + " and " + label(couple, "b"))
         st.caption("For the two of you")
         params = context.keep_params()
+        by_url = {k.url_path: k for k in registry.KINDS if k.page}
+        listed = registry.exercises(context.catalog()) if couple is not None else []
         for p in couple_pages:
-            st.page_link(p, query_params=params)
+            kind = by_url.get(p.url_path)
+            if kind is None or couple is None:  # (no couple: the catalog isn't read here)
+                st.page_link(p, query_params=params)
+                continue
+            # An exercise page: one link per exercise file of its kind (its own title).
+            for item in (i for i in listed if i.kind is kind):
+                st.page_link(
+                    p,
+                    label=item.title,
+                    query_params=context.keep_params(**item.params()),
+                )
         st.caption("For facilitators")
         for p in facilitator_pages:
             st.page_link(p, query_params=params)

@@ -13,6 +13,7 @@ type checks for free, and ``tomllib`` (standard library) for parsing.
 from __future__ import annotations
 
 import importlib
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,7 +29,11 @@ if TYPE_CHECKING:  # the kinds' models, for the typed look-ups below (no import 
     from studio.safety_map import SafetyMapSpec
     from studio.themes import ThemeLexicon
 
-EXERCISES_DIR = Path(__file__).resolve().parent.parent / "exercises"
+# The folder of content files: ``exercises/`` next to the code, or STUDIO_EXERCISES_DIR
+# (a facilitator's own folder, or a test's copy with a file dropped in).
+EXERCISES_DIR = Path(
+    os.environ.get("STUDIO_EXERCISES_DIR") or Path(__file__).resolve().parent.parent / "exercises"
+)
 MAX_FILE_BYTES = 512 * 1024
 
 # kind -> "module:ClassName" (imported lazily, so this module has no cycles)
@@ -38,6 +43,7 @@ KINDS: dict[str, str] = {
     "dialogue": "studio.dialogue:DialogueSpec",
     "room_script": "studio.room:RoomScript",
     "checkin": "studio.checkin:CheckinSpec",
+    "cards": "studio.cards:DeckSpec",
 }
 
 

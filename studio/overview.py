@@ -13,8 +13,12 @@ def _day(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%d %B").lstrip("0")
 
 
-def safety_map_status(store: Store, couple: Couple) -> str:
-    runs = safety_service.runs(store, couple.id)
+def scales_status(
+    store: Store, couple: Couple, exercise_id: str = safety_service.EXERCISE_ID
+) -> str:
+    """Where the two of you are with one scales exercise ("What makes you feel safe?",
+    "When we disagree", …)."""
+    runs = safety_service.runs(store, couple.id, exercise_id)
     if not runs:
         return "Not started yet."
     run = runs[0]
@@ -58,3 +62,8 @@ def checkin_status(store: Store, couple: Couple, now: float) -> str:
     return checkin_service.next_words(day, now) or (
         f"Your last check-in was on {_day(last.started_at)}."
     )
+
+
+def safety_map_status(store: Store, couple: Couple) -> str:
+    """The first scales exercise's status (kept for callers that name it)."""
+    return scales_status(store, couple)

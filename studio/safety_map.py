@@ -210,19 +210,15 @@ class SafetyMapSpec(ExerciseBase):
     opening: Opening
     thresholds: Thresholds
     texts: Texts
-    scales: list[Scale] = Field(min_length=10, max_length=40)
+    # Four scales at least: fewer gives too little to look at together. A file with no
+    # closeness scale simply has no "reaching and stepping back" part in its reveal.
+    scales: list[Scale] = Field(min_length=4, max_length=40)
     needs: list[Need] = Field(min_length=1, max_length=40)
 
     @field_validator("scales")
     @classmethod
     def _scales_ok(cls, scales: list[Scale]) -> list[Scale]:
         _unique_keys("scale", [s.key for s in scales])
-        if not any(s.axis == "closeness" for s in scales):
-            raise PydanticCustomError(
-                "no_closeness",
-                'at least one scale needs axis = "closeness" (for the reach / step-back view)',
-                {},
-            )
         return scales
 
     @field_validator("needs")

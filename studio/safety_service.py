@@ -29,7 +29,7 @@ from studio import safety_flow as flow
 from studio.safety_map import PartnerAnswers, Reveal, SafetyMapSpec, summary
 from studio.store import Store, safety_answers, safety_runs
 
-EXERCISE_ID = "safety_map"
+EXERCISE_ID = "safety_map"  # the first scales exercise; others pass their own id
 
 
 class Stale(flow.FlowError):
@@ -64,27 +64,33 @@ def _run(row: Any) -> Run:
     return Run(row["id"], flow.FlowState.from_dict(state), row["started_at"])
 
 
-def runs(store: Store, couple_id: int) -> list[Run]:
-    """All runs, newest first."""
-    return [_run(r) for r in store.safety_runs_of(couple_id) if r["exercise_id"] == EXERCISE_ID]
+def runs(store: Store, couple_id: int, exercise_id: str = EXERCISE_ID) -> list[Run]:
+    """All runs of one scales exercise, newest first."""
+    return [_run(r) for r in store.safety_runs_of(couple_id) if r["exercise_id"] == exercise_id]
 
 
-def current_run(store: Store, couple_id: int) -> Run | None:
-    all_runs = runs(store, couple_id)
+def current_run(store: Store, couple_id: int, exercise_id: str = EXERCISE_ID) -> Run | None:
+    all_runs = runs(store, couple_id, exercise_id)
     return all_runs[0] if all_runs else None
 
 
-def start_run(store: Store, couple_id: int, now: float | None = None) -> Run:
+def start_run(
+    store: Store, couple_id: int, now: float | None = None, *, exercise_id: str = EXERCISE_ID
+) -> Run:
     state = flow.FlowState()
-    run_id = store.start_safety_run(couple_id, EXERCISE_ID, state.to_dict(), now)
+    run_id = store.start_safety_run(couple_id, exercise_id, state.to_dict(), now)
     row = store.safety_run(couple_id, run_id)
     assert row is not None
     return _run(row)
 
 
-def ensure_run(store: Store, couple_id: int, now: float | None = None) -> Run:
+def ensure_run(
+    store: Store, couple_id: int, now: float | None = None, *, exercise_id: str = EXERCISE_ID
+) -> Run:
     """The couple's current round, or a new one if they have none yet."""
-    return current_run(store, couple_id) or start_run(store, couple_id, now)
+    return current_run(store, couple_id, exercise_id) or start_run(
+        store, couple_id, now, exercise_id=exercise_id
+    )
 
 
 def reload(store: Store, couple_id: int, run_id: int) -> Run:

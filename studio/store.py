@@ -281,6 +281,51 @@ checkin_answers = Table(
     UniqueConstraint("checkin_id", "partner", "item", name="uq_checkin_answer"),
 )
 
+# Version 10: conversation cards. A run is one couple with one deck: its state (the pile,
+# whose turn, favourites) is JSON of studio.cards.DeckState. Words are written only in
+# "guess first" mode: a guess and an answer per deal, shown once both are in (``shown``);
+# the words of a deal never shown are deleted when the next card is dealt.
+card_runs = Table(
+    "card_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "couple_id",
+        Integer,
+        ForeignKey("couples.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("exercise_id", String(60), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("started_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+)
+
+card_words = Table(
+    "card_words",
+    metadata,
+    Column("run_id", Integer, ForeignKey("card_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("deal", Integer, nullable=False),
+    Column("card", String(60), nullable=False),
+    Column("partner", String(1), nullable=False),
+    Column("role", String(10), nullable=False),  # "guess" or "answer"
+    Column("text", Text, nullable=True),  # NULL: "I'd rather not say"
+    Column("shown", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    UniqueConstraint("run_id", "deal", "partner", name="uq_card_word"),
+)
+
+# The card a facilitator dealt to a whole room (content keys only, never a couple's words).
+room_cards = Table(
+    "room_cards",
+    metadata,
+    Column("room_id", Integer, ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True),
+    Column("exercise_id", String(60), nullable=False),
+    Column("state", Text, nullable=False),  # JSON of studio.cards.DeckState
+    Column("dealt_at", Float, nullable=False),
+)
+
 # Forward migrations: version -> tables it adds. Each runs once, in order.
 MIGRATIONS: list[tuple[int, list[Table]]] = [
     (1, [couples]),
@@ -292,6 +337,7 @@ MIGRATIONS: list[tuple[int, list[Table]]] = [
     (7, [room_screens]),
     (8, [room_help]),
     (9, [checkins, checkin_answers]),
+    (10, [card_runs, card_words, room_cards]),
 ]
 # The tables that hold a couple's words (cleaned after a delete on servers too).
 WORD_TABLES: tuple[Table, ...] = (
@@ -310,6 +356,8 @@ WORD_TABLES: tuple[Table, ...] = (
     room_help,
     checkins,
     checkin_answers,
+    card_runs,
+    card_words,
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
@@ -523,6 +571,12 @@ def left_out_sentences(left_out: Mapping[str, int]) -> list[str]:
         out.append(
             f"How the week felt, from {weeks} check-in{'s' if weeks > 1 else ''}, isn't in "
             "here yet: you haven't looked at it together."
+        )
+    words = int(left_out.get("card_words", 0))
+    if words:
+        out.append(
+            "A guess or an answer on the card you're on isn't in here yet: you haven't "
+            "looked at it together."
         )
     return out
 
@@ -1007,13 +1061,65 @@ class Store:
                 ).mappings()
             ]
             out["checkins"], checkin_ratings_left_out = self._export_checkins(conn, couple_id)
+            out["cards"], card_words_left_out = self._export_cards(conn, couple_id)
         out["left_out"] = {
             "safety_map_rounds": rounds_left_out,
             "dialogue_ratings": ratings_left_out,
             "checkin_ratings": checkin_ratings_left_out,
+            "card_words": card_words_left_out,
         }
         out["not_in_this_file"] = left_out_sentences(out["left_out"])
         return out
+
+    @staticmethod
+    def _export_cards(conn: Connection, couple_id: int) -> tuple[list[dict[str, Any]], int]:
+        """Each deck the two of you used: favourites and how far you are, and the
+        guesses and answers you looked at together. Words not yet shown together are
+        left out (counted, never read)."""
+        runs = (
+            conn.execute(
+                select(card_runs).where(card_runs.c.couple_id == couple_id).order_by(card_runs.c.id)
+            )
+            .mappings()
+            .all()
+        )
+        out: list[dict[str, Any]] = []
+        left_out = 0
+        for run in runs:
+            state = _json_or_none(run["state"])
+            state = state if isinstance(state, dict) else {}
+            words = [
+                {
+                    "deal": w["deal"],
+                    "card": w["card"],
+                    "partner": w["partner"],
+                    "role": w["role"],
+                    "text": w["text"],
+                }
+                for w in conn.execute(
+                    select(card_words)
+                    .where(card_words.c.run_id == run["id"], card_words.c.shown.is_(True))
+                    .order_by(card_words.c.deal, card_words.c.partner)
+                ).mappings()
+            ]
+            left_out += int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(card_words)
+                    .where(card_words.c.run_id == run["id"], card_words.c.shown.is_(False))
+                ).scalar()
+                or 0
+            )
+            out.append(
+                {
+                    "exercise": run["exercise_id"],
+                    "started_at": run["started_at"],
+                    "favourites": list(state.get("favourites") or []),
+                    "cards_dealt": int(state.get("deals") or 0),
+                    "words": words,
+                }
+            )
+        return out, left_out
 
     @staticmethod
     def _export_checkins(conn: Connection, couple_id: int) -> tuple[list[dict[str, Any]], int]:

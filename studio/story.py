@@ -100,6 +100,7 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 class Round:
     when: float
     answers: Mapping[str, Mapping[str, Any]]  # partner -> item -> value (skipped: absent)
+    exercise: str = "safety_map"  # which scales exercise ("When we disagree", …)
 
 
 def rounds_of(export: Mapping[str, Any]) -> list[Round]:
@@ -115,11 +116,13 @@ def rounds_of(export: Mapping[str, Any]) -> list[Round]:
             p, item = a.get("partner"), a.get("item")
             if p in PARTNERS and isinstance(item, str) and not a.get("skipped"):
                 answers[p][item] = a.get("value")
-        out.append(Round(when, answers))
+        exercise = r.get("exercise")
+        out.append(Round(when, answers, exercise if isinstance(exercise, str) else "safety_map"))
     return sorted(out, key=lambda r: r.when)
 
 
 def _scale_series(spec: Any, rounds: Sequence[Round]) -> tuple[Series, ...]:
+    rounds = [r for r in rounds if spec is not None and r.exercise == spec.id]
     if spec is None or not rounds:
         return ()
     out = []
@@ -228,11 +231,13 @@ def _week_series(spec: Any, checkins: Sequence[Mapping[str, Any]]) -> tuple[Seri
 
 
 def _entries(
-    export: Mapping[str, Any], rounds: Sequence[Round], spec: Any, checkin_spec: Any
+    export: Mapping[str, Any], rounds: Sequence[Round], specs: Mapping[str, Any], checkin_spec: Any
 ) -> list[Entry]:
     entries = []
-    topics = {s.key: s.topic for s in spec.scales} if spec is not None else {}
     for r in rounds:
+        spec = specs.get(r.exercise)
+        topics = {s.key: s.topic for s in spec.scales} if spec is not None else {}
+        title = spec.title if spec is not None else "What makes you feel safe?"
         lines = []
         for p in PARTNERS:
             words = _text(r.answers[p].get("text"))
@@ -250,7 +255,7 @@ def _entries(
         far = [t for g, t in gaps[:2] if g >= 3]
         if far:
             lines.append("Where you differed most: " + "; ".join(far) + ".")
-        entries.append(Entry(r.when, "safety_map", "What makes you feel safe?", tuple(lines)))
+        entries.append(Entry(r.when, "safety_map", title, tuple(lines)))
     for d in _dicts(export.get("dialogues")):
         state = _dict(d.get("state"))
         when = _num(d.get("created_at"))
@@ -306,7 +311,7 @@ def _entries(
 
 def build(export: Mapping[str, Any], catalog: Any) -> Story:
     """The whole story from an export and the content files (``catalog``)."""
-    spec = catalog.get("safety_map") if catalog is not None else None
+    specs = {s.id: s for s in catalog.of_kind("safety_map")} if catalog is not None else {}
     found = catalog.of_kind("checkin") if catalog is not None else []
     checkin_spec = found[0] if found else None
     couple = _dict(export.get("couple"))
@@ -315,14 +320,14 @@ def build(export: Mapping[str, Any], catalog: Any) -> Story:
         for p in PARTNERS
     }
     rounds = rounds_of(export)
-    scales = _scale_series(spec, rounds)
+    scales = tuple(x for spec in specs.values() for x in _scale_series(spec, rounds))
     checkins = _revealed_checkins(export)
     week = _week_series(checkin_spec, checkins)
     moved = moved_words(scales, min_change=CLOSER_MIN, since="your last round")
     moved += moved_words(week, min_change=WEEK_CLOSER_MIN, since="your last check-in")
     if len(rounds) >= 2 and not any("last round" in m for m in moved):
         moved.insert(0, "Since your last round, you're about where you were on every scale.")
-    entries = _entries(export, rounds, spec, checkin_spec)
+    entries = _entries(export, rounds, specs, checkin_spec)
     dialogues = sum(1 for e in entries if e.kind == "dialogue")
     return Story(
         names,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from studio import safety_flow, story
-from studio.safety_map import Reveal, summary
+from studio.safety_map import Reveal, SafetyMapSpec, summary
 
 FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
 COVER = (
@@ -45,14 +45,17 @@ class Latest:
     meets: tuple[str, ...]
     differences: tuple[tuple[str, str], ...]  # (topic, starter)
     surprises: Mapping[str, tuple[str, ...]]  # guesser -> topics
+    title: str = "What makes you feel safe?"  # the exercise the round was of
 
 
 def latest_round(export: Mapping[str, Any], catalog: Any) -> Latest | None:
-    spec = catalog.get("safety_map") if catalog is not None else None
     rounds = story.rounds_of(export)
-    if spec is None or not rounds:
+    if catalog is None or not rounds:
         return None
-    last = rounds[-1]
+    last = rounds[-1]  # the latest round of any scales exercise, with its own file
+    spec = catalog.get(last.exercise, "safety_map")
+    if not isinstance(spec, SafetyMapSpec):
+        return None
     stored = {
         p: {item: (value, False) for item, value in last.answers[p].items()} for p in story.PARTNERS
     }
@@ -68,6 +71,7 @@ def latest_round(export: Mapping[str, Any], catalog: Any) -> Latest | None:
         tuple(r.topic for r in rv.meets),
         tuple((r.topic, r.starter) for r in rv.differences),
         {"a": tuple(r.topic for r in rv.a_surprises), "b": tuple(r.topic for r in rv.b_surprises)},
+        spec.title,
     )
 
 
@@ -204,7 +208,7 @@ def html_report(
 def _latest_html(latest: Latest, names: Mapping[str, str]) -> str:
     parts = [
         f"<section><h2>Your latest round together</h2><p class='muted'>"
-        f"What makes you feel safe? · {_e(story.day(latest.when))}</p>"
+        f"{_e(latest.title)} · {_e(story.day(latest.when))}</p>"
     ]
     for p in story.PARTNERS:
         if latest.words[p]:
@@ -287,7 +291,7 @@ def pdf_report(
     if rep.latest is not None:
         lt = rep.latest
         text(15, "Your latest round together", bold=True)
-        text(10, f"What makes you feel safe? · {story.day(lt.when)}", color=(74, 82, 96))
+        text(10, f"{lt.title} · {story.day(lt.when)}", color=(74, 82, 96))
         for p in story.PARTNERS:
             if lt.words[p]:
                 text(11, f"{names[p]}: {lt.words[p]}")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from studio import overview
+from studio import registry
+from studio.text import md_escape
 from studio.ui import context, layout
 from studio.ui.partner import chips_row
 
@@ -20,37 +21,19 @@ st.caption(
 
 cat = context.catalog()
 st.header("Exercises")
-# An exercise whose file couldn't be read is left out (it's listed below, by file name).
-if cat.of_kind("safety_map"):
+# Every exercise file that loads, from the registry; one whose file couldn't be read is
+# left out (it's listed below, by file name).
+listed = registry.exercises(cat)
+for n, item in enumerate(listed):
     with st.container(border=True):
-        st.markdown("#### What makes you feel safe?")
-        st.write(
-            "Each of you answers privately, then you look at it together: where you "
-            "meet, where you differ, and how well you know each other. About 20 minutes."
-        )
-        st.caption(overview.safety_map_status(context.store(), couple))
-        if st.button("Open", key="home_safety", type="primary"):
-            context.go("safety_map")
-if cat.of_kind("dialogue"):
-    with st.container(border=True):
-        st.markdown("#### Talk and listen")
-        st.write(
-            "One of you speaks about one thing; the other listens and reflects it back. "
-            "Then you switch. About 20 minutes."
-        )
-        st.caption(overview.dialogue_status(context.store(), couple))
-        if st.button("Open", key="home_dialogue"):
-            context.go("dialogue")
-if cat.of_kind("checkin"):
-    with st.container(border=True):
-        st.markdown("#### Our weekly check-in")
-        st.write(
-            "Thank each other, say how safe the week felt, pick one thing to talk "
-            "about, and choose when to meet again. About 15 minutes."
-        )
-        st.caption(overview.checkin_status(context.store(), couple, context.now()))
-        if st.button("Open", key="home_checkin"):
-            context.go("checkin")
+        st.markdown("#### " + md_escape(item.title))
+        st.write(md_escape(" ".join(x for x in (item.spec.summary, item.kind.minutes) if x)))
+        if item.kind.status is not None:
+            st.caption(
+                md_escape(item.kind.status(context.store(), couple, item.spec, context.now()))
+            )
+        if st.button("Open", key=f"home_{item.id}", type="primary" if n == 0 else "secondary"):
+            context.go(item.kind.page, **item.params())
 with st.container(border=True):
     st.markdown("#### Our story so far")
     st.write(
@@ -59,7 +42,7 @@ with st.container(border=True):
     )
     if st.button("Open", key="home_history"):
         context.go("history")
-if not cat.of_kind("safety_map") and not cat.of_kind("dialogue"):
+if not listed:
     st.info(
         "No exercise is ready right now. Your answers so far are kept.",
         icon=":material/hourglass_empty:",

@@ -41,6 +41,7 @@ PAGES: dict[str, str] = {
     "safety_map": "pages/couple/safety_map.py",
     "dialogue": "pages/couple/dialogue.py",
     "checkin": "pages/couple/checkin.py",
+    "cards": "pages/couple/cards.py",
     "history": "pages/couple/history.py",
     "join": "pages/couple/join.py",
     "resources": "pages/couple/resources.py",
@@ -283,6 +284,15 @@ def now() -> float:
 
 def token() -> str | None:
     value = st.query_params.get(COUPLE_PARAM)
+    return value or None
+
+
+def exercise_id() -> str | None:
+    """The exercise a kind's page was opened for (``?exercise=…``), or None: the kind's
+    first file."""
+    from studio.registry import EXERCISE_PARAM
+
+    value = st.query_params.get(EXERCISE_PARAM)
     return value or None
 
 

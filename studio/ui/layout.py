@@ -64,3 +64,36 @@ def _resume(token: str) -> None:
     couple = store.couple_by_token(token)
     if couple is not None:
         services.resume(store, couple)
+
+
+def unavailable(page: str, exercise_id: str | None) -> None:
+    """A kind's page when the exercise it was opened for can't be used: its file has a
+    problem (named, with the field), or no file of that name is installed."""
+    from studio import registry
+    from studio.text import md_escape
+
+    kind = registry.BY_PAGE[page]
+    wanted = exercise_id or kind.kind
+    cat = context.catalog()
+    broken = [e for e in cat.errors if e.path.stem == wanted]
+    st.title(md_escape(kind.title) if exercise_id is None else "This exercise isn't here")
+    if broken or exercise_id is None:
+        st.warning(
+            "This exercise can't be opened right now because its content file has a "
+            "problem. The other exercises still work.",
+            icon=":material/description:",
+        )
+        for err in broken:
+            st.text(str(err))
+    else:
+        st.info(
+            "We couldn't find this exercise. Perhaps its file was taken out of the studio, "
+            "or the link was copied only in part. Everything you saved is kept.",
+            icon=":material/search_off:",
+        )
+    st.page_link(
+        context.PAGES["home"],
+        label="Back to Our space",
+        icon=":material/favorite:",
+        query_params=context.keep_params(),
+    )

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from studio import journey
+from studio import journey, registry
+from studio.registry import private_url_paths
 from studio.store import Couple, Store
 from studio.text import content_md, md_escape
 from studio.ui import context, flash
@@ -35,13 +36,12 @@ VIEW_PAGES: dict[str, tuple[str, str]] = {
     "reveal": ("safety_map", "Open your answers together"),
     "dialogue": ("dialogue", "Open “Talk and listen”"),
 }
-_PAGE_PATHS = {"safety_map": "safety-map", "dialogue": "dialogue"}
+_PAGE_PATHS = {k.page: k.url_path for k in registry.KINDS if k.page}
 
 # Pages that show a couple's own names, answers, notes or data: never sent to a projector.
 # (Setting up is typing your names and reading a note meant for one of you alone.)
-PRIVATE_IN_PROJECTOR = frozenset(
-    {"setup", "safety-map", "dialogue", "your-data", "check-in", "our-story"}
-)
+# The exercises' pages come from the registry (each kind says whether it is private).
+PRIVATE_IN_PROJECTOR = frozenset({"setup", "your-data", "our-story"}) | private_url_paths()
 _NO_BANNER = frozenset({"join", "workshop"})
 NAV_PROJECTOR = "nav_projector"  # the key of the router's sidebar switch
 

@@ -1,4 +1,5 @@
-"""Screens of "What makes you feel safe?": a private turn, the confirm, the reveal.
+"""Screens of a scales exercise ("What makes you feel safe?" and any other file of its
+kind): a private turn, the confirm, the reveal.
 
 Private turns read only the answering partner's items from the store; the reveal
 is drawn only after both partners confirmed. User text goes through ``st.text``
@@ -772,7 +773,9 @@ def _full_picture(spec: SafetyMapSpec, data: svc.RevealData, couple: Couple, run
     ]
     if any(r.compared for r in rv.rows):
         figures.append(("gaps", charts.gaps_figure(rv, spec), chart_text.gaps_lines(rv, spec)))
-    figures.append(("map", charts.map_figure(rv, styles), chart_text.map_lines(rv, names)))
+    if all(any(s.axis == axis for s in spec.scales) for axis in ("closeness", "conflict")):
+        # The map needs both lines; a file without them simply has no map.
+        figures.append(("map", charts.map_figure(rv, styles), chart_text.map_lines(rv, names)))
     for guesser, answerer, rows in (("a", "b", rv.a_guesses), ("b", "a", rv.b_guesses)):
         figures.append(
             (
@@ -792,7 +795,7 @@ def reveal(
 ) -> None:
     layout.where("reveal")
     data = svc.reveal(store, spec, run)
-    st.header("What makes you feel safe — together", anchor=False)
+    st.header(content(spec.title.rstrip("?")) + " — together", anchor=False)
     st.caption(content(spec.texts.reveal_intro))
     _words_part(data, lexicon, couple)
     # Where you meet and where you differ side by side on a laptop (stacked on a phone),
@@ -912,6 +915,7 @@ def _another_time(store: Store, spec: SafetyMapSpec, couple: Couple, runs: list[
         key="sm_new_round",
         on_click=context.callback(svc.start_run),
         args=(store, couple.id),
+        kwargs={"exercise_id": spec.id},
     )
     earlier = [r for r in runs[1:] if r.phase == "reveal"]
     if earlier:
@@ -928,22 +932,36 @@ def _another_time(store: Store, spec: SafetyMapSpec, couple: Couple, runs: list[
                 )
 
 
+def chosen() -> SafetyMapSpec | None:
+    """The scales exercise this page was opened for (``?exercise=``), or None."""
+    from studio import registry
+
+    spec = registry.find(context.catalog(), "safety_map", context.exercise_id())
+    return spec if isinstance(spec, SafetyMapSpec) else None
+
+
 @st.fragment
-def page() -> None:
+def page(spec_id: str = svc.EXERCISE_ID) -> None:
     """Everything below the page's checks. A fragment: a click here redraws this part
     only, reading the couple and their round afresh from the store (never from the
     arguments of an earlier run)."""
     store = context.store()
     couple = context.current_couple()
     cat = context.catalog()
-    spec, lexicon = cat.get("safety_map"), cat.get("themes")
-    if couple is None or couple.paused_at is not None or spec is None:
+    spec, lexicon = cat.get(spec_id, "safety_map"), cat.get("themes")
+    if (
+        couple is None
+        or couple.paused_at is not None
+        or not isinstance(spec, SafetyMapSpec)
+        or not isinstance(lexicon, ThemeLexicon | None)
+    ):
         context.redraw_page()  # the whole page says what is going on
         return
-    runs = svc.runs(store, couple.id)
+    runs = svc.runs(store, couple.id, spec.id)
     if not runs:
-        runs = [svc.start_run(store, couple.id)]
+        runs = [svc.start_run(store, couple.id, exercise_id=spec.id)]
     run = runs[0]
+    st.caption(":material/shield: " + content(spec.title))  # which exercise, on every screen
     _say_problem(run)
     render(store, spec, lexicon, couple, run)
     if run.phase == "reveal":

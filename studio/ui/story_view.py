@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from studio import checkin_service, story, story_charts
+from studio import checkin_service, registry, story, story_charts
 from studio.store import Couple, Store
 from studio.text import content_md, md_escape
 from studio.ui import context, takehome_view
@@ -14,11 +14,7 @@ from studio.ui.partner import label
 from studio.ui.safety_view import PLOTLY_CONFIG, _styles
 
 RECENT = 12  # timeline entries drawn one by one; the rest wait in one "Earlier" section
-ICONS = {
-    "safety_map": ":material/shield:",
-    "checkin": ":material/event_repeat:",
-    "dialogue": ":material/forum:",
-}
+ICONS = {k.kind: k.icon for k in registry.KINDS}
 
 
 def _answer_words():

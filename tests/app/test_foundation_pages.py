@@ -15,47 +15,9 @@ from studio import exercises
 from studio.store import Store, default_database_url
 from studio.text import md_escape
 from tests.app.conftest import switch_to
+from tests.app.helpers import button, ok, open_page, texts
 
 NOTE_TITLE = "Just for you"
-
-
-def texts(at: AppTest, main_only: bool = True) -> str:
-    """Everything a person can read on the screen, as one string."""
-    root = at.main if main_only else at
-    parts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "text",
-        "caption",
-        "success",
-        "warning",
-        "error",
-        "info",
-        "exception",
-    ):
-        parts.extend(str(getattr(el, "value", "")) for el in getattr(root, kind))
-    parts.extend(b.label for b in root.button)
-    return "\n".join(parts)
-
-
-def open_page(at: AppTest, page: str) -> AppTest:
-    """Run once (AppTest needs a first run to know the pages), then open ``page``."""
-    at.run()
-    return switch_to(at, page)
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def button_by_label(at: AppTest, label: str):
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
-    return matches[0]
 
 
 def couples_in(store: Store) -> int:
@@ -77,7 +39,7 @@ def test_setup_walks_through_both_private_notes(make_app, store) -> None:
 
     at.text_input(key="name_a").input("Robin")
     at.text_input(key="name_b").input("Sam")
-    ok(button_by_label(at, "That's us").click().run())
+    ok(button(at, "That's us").click().run())
 
     token = at.query_params["c"]
     token = token[0] if isinstance(token, list) else token
@@ -118,7 +80,7 @@ def test_setup_walks_through_both_private_notes(make_app, store) -> None:
 
 def test_blank_names_become_partner_a_and_b(make_app, store) -> None:
     at = ok(open_page(make_app(), "setup"))
-    ok(button_by_label(at, "That's us").click().run())
+    ok(button(at, "That's us").click().run())
     [couple] = _all_couples(store)
     assert (couple.name_a, couple.name_b) == ("Partner A", "Partner B")
     assert "Pass the laptop to ● Partner A" in texts(at)
@@ -141,7 +103,7 @@ def test_a_name_too_long_is_a_clear_error_and_nothing_is_lost(make_app, store) -
     at.text_input(key="name_b").input("Sam")
     at.selectbox(key="color_b").select("green")
     at.selectbox(key="symbol_b").select("star")
-    ok(button_by_label(at, "That's us").click().run())
+    ok(button(at, "That's us").click().run())
 
     errors = [e.value for e in at.error]
     assert any("41" in e and "40" in e for e in errors), errors
@@ -155,7 +117,7 @@ def test_a_name_too_long_is_a_clear_error_and_nothing_is_lost(make_app, store) -
 
     # Shortening it is enough.
     at.text_input(key="name_a").input("Robin")
-    ok(button_by_label(at, "That's us").click().run())
+    ok(button(at, "That's us").click().run())
     [couple] = _all_couples(store)
     assert (couple.name_a, couple.name_b, couple.color_b, couple.symbol_b) == (
         "Robin",
@@ -169,7 +131,7 @@ def test_the_same_colour_and_symbol_twice_is_a_kind_error(make_app, store) -> No
     at = ok(open_page(make_app(), "setup"))
     at.selectbox(key="color_b").select("blue")
     at.selectbox(key="symbol_b").select("circle")
-    ok(button_by_label(at, "That's us").click().run())
+    ok(button(at, "That's us").click().run())
     assert any("different colour or symbol" in e.value for e in at.error)
     assert couples_in(store) == 0
 
@@ -178,7 +140,7 @@ def test_hostile_names_show_as_text(make_app, store) -> None:
     at = ok(open_page(make_app(), "setup"))
     at.text_input(key="name_a").input("![x](http://example.com/a.png)")
     at.text_input(key="name_b").input(":red[<b>Sam</b>]")
-    ok(button_by_label(at, "That's us").click().run())
+    ok(button(at, "That's us").click().run())
     screen = texts(at, main_only=False)
     assert md_escape("![x](http://example.com/a.png)") in screen
     assert "](http" not in screen
@@ -355,8 +317,8 @@ def test_a_broken_exercise_file_is_named_and_the_rest_still_works(
     assert "couldn't be read" in screen
     assert "Traceback" not in screen
     keys = [b.key for b in at.button]
-    assert "home_safety" in keys  # the other exercises are still offered
-    assert "home_dialogue" not in keys  # the broken one isn't
+    assert "home_safety_map" in keys  # the other exercises are still offered
+    assert "home_imago_dialogue" not in keys  # the broken one isn't
 
 
 def test_a_broken_safety_map_file_leaves_the_dialogue(
@@ -368,13 +330,13 @@ def test_a_broken_safety_map_file_leaves_the_dialogue(
     screen = texts(at)
     assert "safety_map.toml" in screen and "max_needs" in screen
     keys = [b.key for b in at.button]
-    assert "home_dialogue" in keys and "home_safety" not in keys
+    assert "home_imago_dialogue" in keys and "home_safety_map" not in keys
 
 
 def test_no_broken_files_no_warning(make_app, ready_couple) -> None:
     at = ok(open_page(make_app(c=ready_couple.token), "home"))
     assert "couldn't be read" not in texts(at)
-    assert {"home_safety", "home_dialogue"} <= {b.key for b in at.button}
+    assert {"home_safety_map", "home_imago_dialogue"} <= {b.key for b in at.button}
 
 
 # -- a database we can't open -------------------------------------------------------------

@@ -17,40 +17,10 @@ from streamlit.testing.v1 import AppTest
 from studio import exercises
 from studio.store import LATEST_VERSION, Store, default_database_url, schema_version
 from tests.app.conftest import ROOT, switch_to
+from tests.app.helpers import ok, open_page, texts
 
 SEALED = "sealed-kumquat-orchestra-7q"
 SEEN = "seen-together-lighthouse-3k"
-
-
-def texts(at: AppTest, main_only: bool = True) -> str:
-    root = at.main if main_only else at
-    parts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "text",
-        "caption",
-        "success",
-        "warning",
-        "error",
-        "info",
-        "exception",
-    ):
-        parts.extend(str(getattr(el, "value", "")) for el in getattr(root, kind))
-    parts.extend(b.label for b in root.button)
-    return "\n".join(parts)
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def open_page(at: AppTest, page: str | None) -> AppTest:
-    at.run()
-    return at if page is None else switch_to(at, page)
 
 
 def app() -> AppTest:
@@ -268,4 +238,4 @@ def test_an_id_used_twice_in_the_same_kind_names_both_files(
     at = ok(open_page(make_app(c=ready_couple.token), "home"))
     screen = texts(at)
     assert "z_talk.toml" in screen and "imago_dialogue.toml" in screen
-    assert "home_dialogue" in [b.key for b in at.button]
+    assert "home_imago_dialogue" in [b.key for b in at.button]

@@ -101,7 +101,12 @@ def test_the_export_leaves_out_a_round_not_yet_looked_at_together(store) -> None
     sealed_dialogue = [d for d in out["dialogues"] if not d["ratings"]]
     assert len(sealed_dialogue) == 1
     # The file says what it leaves out, in words.
-    assert out["left_out"] == {"safety_map_rounds": 1, "dialogue_ratings": 1, "checkin_ratings": 0}
+    assert out["left_out"] == {
+        "safety_map_rounds": 1,
+        "dialogue_ratings": 1,
+        "checkin_ratings": 0,
+        "card_words": 0,
+    }
     note = " ".join(out["not_in_this_file"])
     assert "1 round" in note and "looked at it together" in note
     assert "rating" in note
@@ -110,7 +115,12 @@ def test_the_export_leaves_out_a_round_not_yet_looked_at_together(store) -> None
 def test_an_export_with_nothing_left_out_says_nothing_about_it(store) -> None:
     couple, _run, _dlg = fill_couple(store)
     out = store.export_couple(couple.id)
-    assert out["left_out"] == {"safety_map_rounds": 0, "dialogue_ratings": 0, "checkin_ratings": 0}
+    assert out["left_out"] == {
+        "safety_map_rounds": 0,
+        "dialogue_ratings": 0,
+        "checkin_ratings": 0,
+        "card_words": 0,
+    }
     assert out["not_in_this_file"] == []
 
 
