@@ -10,38 +10,10 @@ from studio import dialogue_service
 from studio.exercises import load_catalog
 from studio.text import content_md
 from tests.app.conftest import ROOT, switch_to
+from tests.app.helpers import everything, open_curtain
 
 SPEC = svc.find_spec(load_catalog(ROOT / "exercises"))
 HOSTILE = "<img src=x onerror=alert(1)> **bold** http://evil.example"
-
-
-def everything(at: AppTest) -> str:
-    parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "text",
-        "caption",
-        "info",
-        "success",
-        "warning",
-        "error",
-        "text_area",
-        "text_input",
-        "button",
-        "expander",
-        "radio",
-    ):
-        for el in getattr(at, kind):
-            parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
-    return "\n".join(parts)
-
-
-def open_curtain(at: AppTest) -> AppTest:
-    btn = next(b for b in at.button if b.key and b.key.startswith("curtain_btn"))
-    return btn.click().run()
 
 
 def start(make_app, couple) -> AppTest:

@@ -12,45 +12,10 @@ from studio import room_service as rs
 from studio.exercises import load_catalog
 from studio.store import Store
 from tests.app.conftest import switch_to
+from tests.app.helpers import button, ok, open_page, sent, texts_read
 
 SCRIPT = load_catalog().get("workshop_room")
 PHASES = SCRIPT.phases
-
-
-def texts(at: AppTest) -> str:
-    parts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "text",
-        "caption",
-        "success",
-        "warning",
-        "error",
-        "info",
-        "exception",
-    ):
-        parts.extend(str(getattr(el, "value", "")) for el in getattr(at.main, kind))
-    parts.extend(b.label for b in at.main.button)
-    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # as read: markdown escapes undone
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def open_page(at: AppTest, page: str) -> AppTest:
-    at.run()
-    return ok(switch_to(at, page))
-
-
-def button(at: AppTest, label: str):
-    matches = [b for b in at.button if b.label == label]
-    assert matches, f"no button {label!r} in {[b.label for b in at.button]}"
-    return matches[0]
 
 
 def make_ready(store: Store, n: int = 0):
@@ -74,26 +39,9 @@ def room(store):
 # ---------------------------------------------------------------------- facilitator
 
 
-def sent(at: AppTest) -> str:
-    """Every element the run sent, main and sidebar, as protobuf text."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
-
-
 def test_create_a_room_and_run_it_with_the_secret(make_app, store):
     at = open_page(make_app(), "workshop")
-    assert "Run a workshop" in texts(at)
+    assert "Run a workshop" in texts_read(at)
     assert at.selectbox(key="ws_script").value == SCRIPT.id
     assert at.number_input(key="ws_min_group_workshop_room").value == 5
     button(at, "Create the room").click()
@@ -101,7 +49,7 @@ def test_create_a_room_and_run_it_with_the_secret(make_app, store):
     secret = at.query_params["room"]
     state = rs.facilitator_room(store, secret)
     assert state is not None and state.phase == PHASES[0].key and state.min_group == 5
-    page = texts(at)
+    page = texts_read(at)
     assert "Your room is ready" in page and "Presenter view" in page
     # The preview says what the room screen shows: the part, its text, the counts.
     assert state.code in page and PHASES[0].title in page and PHASES[0].projector_text in page
@@ -112,11 +60,11 @@ def test_create_a_room_and_run_it_with_the_secret(make_app, store):
     button(at, "Next").click()
     ok(at.run())
     assert rs.facilitator_room(store, secret).phase == PHASES[1].key
-    assert PHASES[1].title in texts(at)
+    assert PHASES[1].title in texts_read(at)
     button(at, "Start timer").click()
     ok(at.run())
     assert rs.facilitator_room(store, secret).timer_seconds == PHASES[1].suggested_minutes * 60
-    assert "Time left" in texts(at)  # in the preview, as the room screen words it
+    assert "Time left" in texts_read(at)  # in the preview, as the room screen words it
     button(at, "Stop timer").click()
     ok(at.run())
     assert not rs.facilitator_room(store, secret).timer_set
@@ -159,7 +107,7 @@ def test_the_room_screen_has_no_controls_and_no_secret(make_app, store, room):
         rs.join_room(store, c, room.room.code)
     rs.start_timer(store, room.secret, 10)
     at = open_page(make_app(screen=token), "room_screen")
-    page = texts(at)
+    page = texts_read(at)
     assert PHASES[0].title in page and PHASES[0].projector_text in page
     assert room.room.code in page
     values = {m.label: m.value for m in at.metric}
@@ -175,21 +123,21 @@ def test_the_room_screen_has_no_controls_and_no_secret(make_app, store, room):
         rs.move_phase(store, token, SCRIPT, 1)
     rs.move_phase(store, room.secret, SCRIPT, 1)
     ok(at.run())
-    assert PHASES[1].title in texts(at)
+    assert PHASES[1].title in texts_read(at)
 
 
 def test_a_wrong_screen_link_opens_nothing(make_app, room):
     for bad in (room.secret, room.room.code, "x" * 32):
         at = open_page(make_app(screen=bad), "room_screen")
-        assert "This screen's link doesn't open a room" in texts(at)
-        assert room.room.code not in texts(at)
+        assert "This screen's link doesn't open a room" in texts_read(at)
+        assert room.room.code not in texts_read(at)
 
 
 def test_projector_mode_keeps_the_presenter_view_off(make_app, store, room):
     at = open_page(make_app(room=room.secret, proj="1"), "workshop")
-    assert "The presenter view stays off the big screen" in texts(at)
+    assert "The presenter view stays off the big screen" in texts_read(at)
     assert not any(b.label in PRESENTER_CONTROLS for b in at.button)
-    assert room.secret not in texts(at)
+    assert room.secret not in texts_read(at)
     assert len(at.sidebar.children) == 0
     assert room.secret not in sent(at)
     assert "/room-screen?screen=" in screen_link(at)
@@ -208,7 +156,7 @@ def test_couple_links_from_the_facilitator_tab_drop_the_secret(make_app, room):
 def test_a_wrong_secret_is_refused_kindly(make_app, store, room):
     for bad in ("x" * 43, room.room.code, "%3Cscript%3E"):
         at = open_page(make_app(room=bad), "workshop")
-        page = texts(at)
+        page = texts_read(at)
         assert "This facilitator link doesn't open a room" in page
         assert "Next" not in [b.label for b in at.button]
         assert room.room.code not in page
@@ -220,7 +168,7 @@ def test_actions_after_the_room_closed_elsewhere_fail_kindly(make_app, store, ro
     rs.close_room(store, room.secret)  # e.g. from the facilitator's other tab
     button(at, "Next").click()
     ok(at.run())
-    page = texts(at)
+    page = texts_read(at)
     assert "This room is closed" in page
     assert rs.facilitator_room(store, room.secret).phase == PHASES[0].key
 
@@ -230,8 +178,8 @@ def test_close_room_and_start_again(make_app, store, room):
     button(at, "Close the room now").click()
     ok(at.run())
     assert not rs.facilitator_room(store, room.secret).is_open
-    assert "This room is closed" in texts(at)
-    assert "deleted in about 24 hours" in texts(at)
+    assert "This room is closed" in texts_read(at)
+    assert "deleted in about 24 hours" in texts_read(at)
     button(at, "Start a new room").click()
     ok(at.run())
     assert "room" not in at.query_params
@@ -251,14 +199,14 @@ def test_show_results_is_the_rooms_state_and_only_at_the_threshold(make_app, sto
     button(at, "Show results").click()
     ok(at.run())
     assert rs.showing_results(store, room.room.id)
-    assert "Nothing to release yet: results need at least 5 couples" in texts(at)
+    assert "Nothing to release yet: results need at least 5 couples" in texts_read(at)
     screen = open_page(make_app(screen=token), "room_screen")
-    assert "Room results appear once at least 5 couples have chosen to share" in texts(screen)
-    assert "couples shared" not in texts(screen)
+    assert "Room results appear once at least 5 couples have chosen to share" in texts_read(screen)
+    assert "couples shared" not in texts_read(screen)
 
     rs.share_with_room(store, couples[4], {"together_alone": 5}, {"together_alone": 5})
     ok(screen.run())
-    assert "What 5 couples shared" not in texts(screen)  # not until released
+    assert "What 5 couples shared" not in texts_read(screen)  # not until released
     # A second presenter tab sees the room's state: results on, "Back to the script".
     second = open_page(make_app(room=room.secret), "workshop")
     assert "Back to the script" in [b.label for b in second.button]
@@ -267,9 +215,9 @@ def test_show_results_is_the_rooms_state_and_only_at_the_threshold(make_app, sto
     assert not rs.showing_results(store, room.room.id)
     button(second, "Show results").click()
     ok(second.run())
-    assert "Released: results from 5 couples" in texts(second)
+    assert "Released: results from 5 couples" in texts_read(second)
     ok(screen.run())
-    page = texts(screen)
+    page = texts_read(screen)
     assert "What 5 couples shared" in page and "from before" not in page
     assert "Time together or time alone" in sent(screen) and room.room.code in page
     for c in couples:
@@ -280,13 +228,15 @@ def test_show_results_is_the_rooms_state_and_only_at_the_threshold(make_app, sto
     ok(second.run())
     button(second, "Show results").click()
     ok(second.run())
-    assert "A new release needs 5 more couples to share" in texts(second)
+    assert "A new release needs 5 more couples to share" in texts_read(second)
     ok(screen.run())
-    assert "What 5 couples shared" in texts(screen) and "more couples" not in texts(screen)
+    assert "What 5 couples shared" in texts_read(screen) and "more couples" not in texts_read(
+        screen
+    )
     # Moving on puts the script back on every screen.
     rs.move_phase(store, room.secret, SCRIPT, 1)
     ok(screen.run())
-    assert PHASES[1].title in texts(screen)
+    assert PHASES[1].title in texts_read(screen)
 
 
 def test_progress_shows_counts_only(make_app, store, room):
@@ -296,7 +246,7 @@ def test_progress_shows_counts_only(make_app, store, room):
     at = open_page(make_app(room=room.secret), "workshop")
     values = {m.label: m.value for m in at.metric}
     assert values["Couples here"] == "1" and values["Done with this part"] == "1"
-    assert c.name_a not in texts(at)
+    assert c.name_a not in texts_read(at)
 
 
 def _sealed_and_revealed(store, couple, *, revealed: bool) -> None:
@@ -355,12 +305,12 @@ def test_join_with_a_good_code(make_app, store, room):
     button(at, "Join the workshop").click()
     ok(at.run())
     assert rs.current_room(store, c).room.id == room.room.id
-    page = texts(at)
+    page = texts_read(at)
     assert "Workshop · part 1 of 7" in page and PHASES[0].couple_text in page
     button(at, "We're done with this part").click()
     ok(at.run())
     assert rs.current_room(store, c).done_phases == {PHASES[0].key}
-    assert "You're done with this part" in texts(at)
+    assert "You're done with this part" in texts_read(at)
 
 
 def test_join_with_a_bad_code_then_too_many_tries(make_app, store, room):
@@ -369,17 +319,17 @@ def test_join_with_a_bad_code_then_too_many_tries(make_app, store, room):
     at.text_input(key="join_code").input("hello")
     button(at, "Join the workshop").click()
     ok(at.run())
-    assert "six letters and numbers" in texts(at)
+    assert "six letters and numbers" in texts_read(at)
     wrong = room.room.code[:-1] + ("A" if room.room.code[-1] != "A" else "C")
     for _ in range(5):
         at.text_input(key="join_code").input(wrong)
         button(at, "Join the workshop").click()
         ok(at.run())
-        assert "We couldn't find a workshop with that code" in texts(at)
+        assert "We couldn't find a workshop with that code" in texts_read(at)
     at.text_input(key="join_code").input(room.room.code)
     button(at, "Join the workshop").click()
     ok(at.run())
-    assert "Too many tries — wait" in texts(at)
+    assert "Too many tries — wait" in texts_read(at)
     assert rs.current_room(store, c) is None
 
 
@@ -396,10 +346,10 @@ def test_code_from_the_link_is_filled_in(make_app, store, room):
 
 def test_join_without_a_couple_sends_to_setup_and_keeps_the_code(make_app, store, room):
     at = open_page(make_app(code=room.room.code), "join")
-    assert "Before you join, set up the two of you" in texts(at)
+    assert "Before you join, set up the two of you" in texts_read(at)
     button(at, "Set us up").click()
     ok(at.run())
-    assert "Who's here?" in texts(at)
+    assert "Who's here?" in texts_read(at)
     assert at.query_params["code"] == room.room.code
 
 
@@ -413,13 +363,13 @@ def test_a_couple_not_set_up_goes_to_setup_first(make_app, store, room):
         symbol_b="triangle",
     )  # safety notes not read
     at = open_page(make_app(c=c.token, code=room.room.code), "join")
-    assert "Pass the laptop to" in texts(at)
+    assert "Pass the laptop to" in texts_read(at)
     assert at.query_params["code"] == room.room.code
     assert rs.current_room(store, c) is None
     # Once set up, any couple page offers the waiting code.
     store.update_couple(c.id, stage="ready")
     at = ok(switch_to(at, "home"))
-    assert "Your workshop code is ready" in texts(at)
+    assert "Your workshop code is ready" in texts_read(at)
 
 
 def test_the_banner_follows_the_room_on_couple_pages(make_app, store, room):
@@ -427,7 +377,7 @@ def test_the_banner_follows_the_room_on_couple_pages(make_app, store, room):
     rs.join_room(store, c, room.room.code)
     rs.move_phase(store, room.secret, SCRIPT, 1)
     at = open_page(make_app(c=c.token), "home")
-    page = texts(at)
+    page = texts_read(at)
     assert PHASES[1].couple_text in page and "Our space" in page
     assert "Open “What makes you feel safe?”" in [b.label for b in at.button]
     rs.start_timer(store, room.secret, 10)
@@ -440,14 +390,14 @@ def test_the_banner_follows_the_room_on_couple_pages(make_app, store, room):
 def test_no_banner_for_couples_outside_a_room(make_app, store):
     c = make_ready(store)
     at = open_page(make_app(c=c.token), "home")
-    assert "Workshop ·" not in texts(at)
+    assert "Workshop ·" not in texts_read(at)
 
 
 def test_private_pages_stay_off_the_projector(make_app, store):
     c = make_ready(store)
     for page in ("safety_map", "dialogue", "data"):
         at = open_page(make_app(c=c.token, proj="1"), page)
-        assert "This part stays off the big screen" in texts(at)
+        assert "This part stays off the big screen" in texts_read(at)
     assert "Leave projector mode" in [b.label for b in at.button]
 
 
@@ -476,27 +426,27 @@ def test_a_couple_calls_a_facilitator_privately_and_it_clears(make_app, store, r
     place.input(f"{c.name_a}'s table")
     button(at, "Call a facilitator").click()
     ok(at.run())
-    assert "rather than your names" in texts(at) or any(
+    assert "rather than your names" in texts_read(at) or any(
         "rather than your names" in e.value for e in at.error
     )
     assert store.help_calls(room.room.id) == []
     at.text_input(key="room_help_place_False").input("Table 4 <b>*by*</b>")
     button(at, "Call a facilitator").click()
     ok(at.run())
-    assert "You've asked for a facilitator" in texts(at)
+    assert "You've asked for a facilitator" in texts_read(at)
     # The presenter sees the place (as text), the room screen never does.
     pres = open_page(make_app(room=room.secret), "workshop")
-    assert "Table 4 <b>*by*</b>" in texts(pres)
+    assert "Table 4 <b>*by*</b>" in texts_read(pres)
     screen = open_page(make_app(screen=rs.screen_token_of(store, room.secret)), "room_screen")
     assert "Table 4" not in sent(screen)
-    assert "would like" not in texts(screen)
+    assert "would like" not in texts_read(screen)
     button(pres, "On my way").click()
     ok(pres.run())
-    assert "Table 4" not in texts(pres)
+    assert "Table 4" not in texts_read(pres)
     assert store.help_calls(room.room.id) == []
     ok(at.run())
-    assert "A facilitator is on the way" in texts(at)
-    assert "You've asked for a facilitator" not in texts(at)
+    assert "A facilitator is on the way" in texts_read(at)
+    assert "You've asked for a facilitator" not in texts_read(at)
 
 
 def test_a_couple_can_take_back_their_call(make_app, store, room):
@@ -504,12 +454,12 @@ def test_a_couple_can_take_back_their_call(make_app, store, room):
     rs.join_room(store, c, room.room.code)
     rs.ask_for_help(store, c, "by the window")
     at = open_page(make_app(c=c.token), "home")
-    assert "by the window" in texts(at)
+    assert "by the window" in texts_read(at)
     button(at, "We're fine now").click()
     ok(at.run())
     assert store.help_calls(room.room.id) == []
-    assert "You've asked for a facilitator" not in texts(at)
-    assert "on the way" not in texts(at)
+    assert "You've asked for a facilitator" not in texts_read(at)
+    assert "on the way" not in texts_read(at)
 
 
 def test_the_break_is_one_tap_from_the_room_banner(make_app, store, room):
@@ -522,7 +472,7 @@ def test_the_break_is_one_tap_from_the_room_banner(make_app, store, room):
     main_break[0].click()
     ok(at.run())
     assert store.couple_by_token(c.token).paused_at is not None
-    assert "Taking a break" in texts(at)
+    assert "Taking a break" in texts_read(at)
 
 
 def test_on_the_exercise_the_room_text_folds_away(make_app, store, room):

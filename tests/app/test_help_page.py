@@ -8,14 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from studio import helplines
 from tests.app.conftest import switch_to
+from tests.app.helpers import ok
 from tests.unit.test_text import GFM_EMAIL, GFM_URL, parsed_text
 
 BOOK = helplines.load()
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def shown(at: AppTest) -> list[str]:

@@ -3,34 +3,15 @@ and nothing else, hostile names shown as text, and the report's two buttons."""
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
 from studio import safety_service
 from studio.exercises import load_catalog
 from tests.app.conftest import ROOT, switch_to
+from tests.app.helpers import everything
 
 SPEC = load_catalog(ROOT / "exercises").get("safety_map")
 SHOWN = "shown-words-4t2"
 SEALED = "sealed-words-9q7"
 HOSTILE = "<img src=x onerror=alert(1)> **bold** http://evil.example"
-
-
-def sent(at: AppTest) -> str:
-    parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "text",
-        "expander",
-        "button",
-    ):
-        for el in getattr(at, kind):
-            parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
-    return "\n".join(parts)
 
 
 def a_round(store, couple, words, value, reveal=True):
@@ -48,7 +29,7 @@ def a_round(store, couple, words, value, reveal=True):
 def test_an_empty_story_is_kind(make_app, ready_couple):
     at = switch_to(make_app(c=ready_couple.token).run(), "history")
     assert not at.exception
-    assert "Nothing here yet" in sent(at)
+    assert "Nothing here yet" in everything(at)
     assert not at.get("plotly_chart")
 
 
@@ -58,7 +39,7 @@ def test_only_what_both_have_seen_and_names_as_text(make_app, ready_couple, stor
     a_round(store, ready_couple, SEALED, 9, reveal=False)
     at = switch_to(make_app(c=ready_couple.token).run(), "history")
     assert not at.exception
-    shown = sent(at)
+    shown = everything(at)
     assert SHOWN.replace("-", "\\-") in shown or SHOWN in shown
     assert SEALED not in shown and SEALED.replace("-", "\\-") not in shown
     charts = at.get("plotly_chart")

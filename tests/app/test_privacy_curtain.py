@@ -6,45 +6,9 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import switch_to
+from tests.app.helpers import everything, keys, ok
 
 MARK_A = "marker-a-curtain-5521 quiet mornings"
-
-
-def everything(at: AppTest) -> str:
-    """Every value and label of the last run, as one string."""
-    parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "text",
-        "caption",
-        "info",
-        "success",
-        "warning",
-        "error",
-        "text_area",
-        "text_input",
-        "button",
-        "expander",
-        "radio",
-        "checkbox",
-        "slider",
-        "multiselect",
-    ):
-        for el in getattr(at, kind):
-            parts.append(str(getattr(el, "value", "")) + " " + str(getattr(el, "label", "")))
-    return "\n".join(parts)
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def keys(at: AppTest, prefix: str) -> list[str]:
-    return [b.key for b in at.button if b.key and b.key.startswith(prefix)]
 
 
 def behind_the_curtain(at: AppTest) -> None:
