@@ -1,6 +1,10 @@
 """Command line.
 
 ``python -m studio check [PATH ...]``  validates exercise files.
+``python -m studio new KIND ID [--to FOLDER]``  writes a valid starting file for a new
+exercise (default folder: exercises/).
+``python -m studio preview FILE``  shows a file as couples would meet it, in plain text,
+before it is installed.
 ``python -m studio workshop [--port N]``  starts a workshop server that phones on the
 same network can reach, and prints the addresses to use (``make workshop``).
 ``python -m studio diagrams [FILE]``  redraws the dialogue's diagrams in FILE (default
@@ -14,6 +18,8 @@ import sys
 
 USAGE = (
     "usage: python -m studio check [PATH ...]   (files or folders; default: exercises/)\n"
+    "       python -m studio new KIND ID [--to FOLDER]   (KIND: safety_map, cards, room_script)\n"
+    "       python -m studio preview FILE\n"
     "       python -m studio workshop [--port N]\n"
     "       python -m studio diagrams [FILE]      (default: docs/DIALOGUE.md)"
 )
@@ -34,6 +40,48 @@ def diagrams(args: list[str]) -> int:
         path.write_text(after, encoding="utf-8")
     print(f"{path}: {'redrawn' if after != before else 'already up to date'}")
     return 0
+
+
+def new(args: list[str]) -> int:
+    """Write a valid starting file for an exercise of KIND with id ID."""
+    from pathlib import Path
+
+    from studio import authoring
+    from studio.exercises import EXERCISES_DIR
+
+    folder = EXERCISES_DIR
+    if "--to" in args:
+        i = args.index("--to")
+        if i + 1 >= len(args):
+            print("--to needs a folder", file=sys.stderr)
+            return 2
+        folder, args = Path(args[i + 1]), args[:i] + args[i + 2 :]
+    if len(args) != 2:
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        path = authoring.write_new(args[0], args[1], Path(folder))
+    except ValueError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return 1
+    print(f"✓ wrote {path}: a valid '{args[0]}' file to start from.")
+    print(f"  See it as couples will:  python -m studio preview {path}")
+    print("  Every field is explained in docs/AUTHORING.md.")
+    return 0
+
+
+def preview(args: list[str]) -> int:
+    from pathlib import Path
+
+    from studio import authoring
+
+    if len(args) != 1:
+        print(USAGE, file=sys.stderr)
+        return 2
+    code, lines = authoring.preview(Path(args[0]))
+    for line in lines:
+        print(line)
+    return code
 
 
 def workshop(args: list[str]) -> int:
@@ -85,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         return workshop(args[1:])
     if args[:1] == ["diagrams"]:
         return diagrams(args[1:])
+    if args[:1] == ["new"]:
+        return new(args[1:])
+    if args[:1] == ["preview"]:
+        return preview(args[1:])
     if not args or args[0] != "check":
         print(USAGE, file=sys.stderr)
         return 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -62,14 +63,38 @@ class ExerciseBase(BaseModel):
 class ExerciseError(Exception):
     """A content file that cannot be used. ``str()`` is a sentence for people."""
 
-    def __init__(self, path: Path | str, problem: str, field: str | None = None):
+    def __init__(
+        self, path: Path | str, problem: str, field: str | None = None, line: int | None = None
+    ):
         self.path = Path(path)
         self.field = field
+        self.line = line
         self.problem = problem
         where = f"{self.path.name}"
+        if line is not None:
+            where += f", line {line}"
         if field:
             where += f", field '{field}'"
         super().__init__(f"{where}: {problem}")
+
+
+_TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+def _toml_problem(path: Path, exc: tomllib.TOMLDecodeError) -> ExerciseError:
+    """A syntax error, with its line: "line 12: this is not valid TOML (…, column 9)"."""
+    msg = str(exc)
+    found = _TOML_AT.search(msg)
+    if found is None:
+        where = " at the end of the file" if "end of document" in msg else ""
+        said = re.sub(r"\s*\(at end of document\)\s*$", "", msg)
+        return ExerciseError(path, f"this is not valid TOML{where} ({said[:1].lower()}{said[1:]})")
+    said = msg[: found.start()]
+    return ExerciseError(
+        path,
+        f"this is not valid TOML ({said[:1].lower()}{said[1:]}, column {found.group(2)})",
+        line=int(found.group(1)),
+    )
 
 
 def _loc_to_field(loc: tuple[Any, ...]) -> str:
@@ -118,7 +143,7 @@ def parse_file(path: Path | str) -> ExerciseBase:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ExerciseError(path, f"this is not valid TOML ({exc})") from None
+        raise _toml_problem(path, exc) from None
     kind = data.get("kind")
     if kind is None:
         raise ExerciseError(path, "is missing (say which kind of exercise this is)", "kind")
@@ -243,6 +268,14 @@ def load_catalog(directory: Path | str | None = None) -> Catalog:
     return _load(sorted(folder.glob("*.toml")))[0]
 
 
+def _where(err: ExerciseError) -> str:
+    """ "line 3: " / "field 'scales[2].left': " for a command's line (the file is named)."""
+    parts = ([f"line {err.line}"] if err.line is not None else []) + (
+        [f"field '{err.field}'"] if err.field else []
+    )
+    return (", ".join(parts) + ": ") if parts else ""
+
+
 def check_paths(paths: list[str]) -> tuple[int, list[str]]:
     """Validate files (folders are searched for ``*.toml``, in file-name order, the order
     the studio reads them in). Returns (exit code, lines)."""
@@ -255,8 +288,7 @@ def check_paths(paths: list[str]) -> tuple[int, list[str]]:
     for f, result in _load(files)[1]:
         if isinstance(result, ExerciseError):
             bad += 1
-            field_ = f" (field '{result.field}')" if result.field else ""
-            lines.append(f"✗ {f}: {result.problem}{field_}")
+            lines.append(f"✗ {f}: {_where(result)}{result.problem}")
             continue
         item_id = result.id
         lines.append(f"✓ {f}: {result.kind} '{item_id}' is valid")
