@@ -50,8 +50,16 @@ from studio.exercises import ExerciseBase
 
 # --------------------------------------------------------------------------- script
 
-CoupleView = Literal["welcome", "safety_map", "reveal", "dialogue", "break", "close"]
-COUPLE_VIEWS: tuple[str, ...] = ("welcome", "safety_map", "reveal", "dialogue", "break", "close")
+CoupleView = Literal["welcome", "safety_map", "reveal", "dialogue", "cards", "break", "close"]
+COUPLE_VIEWS: tuple[str, ...] = (
+    "welcome",
+    "safety_map",
+    "reveal",
+    "dialogue",
+    "cards",
+    "break",
+    "close",
+)
 
 ABSOLUTE_MIN_GROUP = 3
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,40}$"
@@ -69,6 +77,10 @@ class Phase(BaseModel):
     couple_text: str = Field(min_length=1, max_length=600)
     couple_view: CoupleView
     suggested_minutes: int | None = Field(default=None, ge=1, le=240)
+    # Which exercise the phase opens, for a kind with many files: a scales exercise for
+    # "safety_map" / "reveal" (default: "What makes you feel safe?"), a deck for "cards"
+    # (default: the first deck). Checked against the installed files when the room starts.
+    exercise: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{1,40}$")
 
 
 class RoomScript(ExerciseBase):

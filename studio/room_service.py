@@ -26,10 +26,11 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import plotly.graph_objects as go
 
@@ -37,6 +38,9 @@ from studio import room as core
 from studio.exercises import Catalog
 from studio.room import CoupleShare, RoomResults, RoomScript
 from studio.store import Couple, Store
+
+if TYPE_CHECKING:
+    from studio.cards import DeckSpec
 
 ENV_RETENTION = "STUDIO_ROOM_RETENTION_HOURS"
 DEFAULT_RETENTION_HOURS = 24.0
@@ -117,6 +121,8 @@ class RoomState:
     results_released_at: float | None
     created_at: float
     closed_at: float | None
+    card_exercise: str | None = None  # the deck a facilitator dealt from, if any
+    card: str | None = None  # the card on the room's table (a content key, never words)
 
     @property
     def is_open(self) -> bool:
@@ -193,7 +199,20 @@ def _state(row: Mapping[str, Any] | None) -> RoomState | None:
         results_released_at=row["results_released_at"],
         created_at=float(row["created_at"]),
         closed_at=row["closed_at"],
+        card_exercise=row.get("card_exercise"),
+        card=_card_of(row.get("card_state")),
     )
+
+
+def _card_of(raw: Any) -> str | None:
+    if not raw:
+        return None
+    from studio.cards import DeckState
+
+    try:
+        return DeckState.from_dict(json.loads(raw)).card
+    except ValueError:
+        return None
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -343,6 +362,55 @@ def move_phase(
     ):
         raise RoomClosed()
     store.set_room_show_results(state.id, False, now)  # a new part: its script
+    return _refresh(store, state)
+
+
+def deck_for(catalog: Catalog, phase: core.Phase | None) -> DeckSpec | None:
+    """The deck a "cards" phase deals from: the one it names, else the first installed."""
+    from studio import registry
+    from studio.cards import DeckSpec
+
+    if phase is None or phase.couple_view != "cards":
+        return None
+    found = registry.used(catalog, "cards")
+    for spec in found:
+        if phase.exercise in (None, spec.id) and isinstance(spec, DeckSpec):
+            return spec
+    return None
+
+
+def room_card(catalog: Catalog, state: RoomState) -> tuple[str, str, str] | None:
+    """The card on the room's table as (category title, text, follow-up): content only."""
+    if state.card is None or state.card_exercise is None:
+        return None
+    from studio.cards import DeckSpec
+
+    spec = catalog.get(state.card_exercise, "cards")
+    card = spec.card(state.card) if isinstance(spec, DeckSpec) else None
+    if card is None or not isinstance(spec, DeckSpec):
+        return None
+    cat = spec.category(card.category)
+    return (cat.title if cat is not None else "", card.text, card.follow_up)
+
+
+def deal_to_room(
+    store: Store, secret: str | None, spec: DeckSpec, now: float | None = None
+) -> RoomState:
+    """Deal the next card of ``spec`` to the whole room: the big screen and every
+    couple's screen show it. No card comes round twice until the deck is through."""
+    from studio import cards
+
+    state = require_facilitator(store, secret)
+    now = time.time() if now is None else now
+    found = store.room_card_state(state.id)
+    deck = cards.DeckState(seed=secrets.randbelow(2**31))
+    if found is not None and found[0] == spec.id:
+        deck = cards.DeckState.from_dict(json.loads(found[1]))
+    deck = cards.deal(spec, deck)
+    if not store.set_room_card_state(
+        state.id, spec.id, json.dumps(deck.to_dict(), separators=(",", ":")), now
+    ):
+        raise RoomClosed()
     return _refresh(store, state)
 
 

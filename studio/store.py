@@ -1664,8 +1664,53 @@ class Store:
 
     def _room_where(self, *where: Any) -> dict[str, Any] | None:
         with self.read() as conn:
-            row = conn.execute(select(*self._ROOM_COLUMNS).where(*where)).mappings().first()
+            # With the card a facilitator dealt to the room, if any: still one read per poll.
+            row = (
+                conn.execute(
+                    select(
+                        *self._ROOM_COLUMNS,
+                        room_cards.c.exercise_id.label("card_exercise"),
+                        room_cards.c.state.label("card_state"),
+                    )
+                    .select_from(rooms.outerjoin(room_cards, room_cards.c.room_id == rooms.c.id))
+                    .where(*where)
+                )
+                .mappings()
+                .first()
+            )
         return None if row is None else dict(row)
+
+    def room_card_state(self, room_id: int) -> tuple[str, str] | None:
+        """(deck id, state JSON) of the cards dealt to a room, or None."""
+        with self.read() as conn:
+            row = conn.execute(
+                select(room_cards.c.exercise_id, room_cards.c.state).where(
+                    room_cards.c.room_id == room_id
+                )
+            ).first()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def set_room_card_state(self, room_id: int, exercise_id: str, state: str, now: float) -> bool:
+        """Keep the room's deck state (the card on the table, what was dealt); only for
+        an open room."""
+        with self.write() as conn:
+            open_ = conn.execute(
+                select(rooms.c.id).where(rooms.c.id == room_id, rooms.c.closed_at.is_(None))
+            ).first()
+            if open_ is None:
+                return False
+            changed = conn.execute(
+                update(room_cards)
+                .where(room_cards.c.room_id == room_id)
+                .values(exercise_id=exercise_id, state=state, dealt_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(room_cards).values(
+                        room_id=room_id, exercise_id=exercise_id, state=state, dealt_at=now
+                    )
+                )
+        return True
 
     def room(self, room_id: int) -> dict[str, Any] | None:
         return self._room_where(rooms.c.id == room_id)

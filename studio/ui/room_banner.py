@@ -247,6 +247,14 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
         )
     target = VIEW_PAGES.get(phase.couple_view)
     on_it = target is not None and _PAGE_PATHS.get(target[0]) == url_path
+    card = room_service.room_card(context.catalog(max_age=2.0), state)
+    if phase.couple_view == "cards" and card is not None:
+        with st.container(border=True, key=f"room_card_{full}"):
+            if card[0]:
+                st.caption(md_escape(card[0]))
+            st.markdown("**" + md_escape(card[1]) + "**")
+            if card[2]:
+                st.markdown("*And then:* " + md_escape(card[2]))
     if full or not on_it:
         st.markdown(content_md(phase.couple_text))
     else:  # on the exercise itself: its own button stays near the top of a phone
@@ -280,7 +288,10 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
                 target[1], type="primary", key=f"room_open_{full}", icon=":material/arrow_forward:"
             )
         ):
-            context.go(target[0])
+            kind = registry.BY_PAGE[target[0]].kind
+            context.go(
+                target[0], exercise=None if phase.exercise in (None, kind) else phase.exercise
+            )
         if phase.key in following.done_phases:
             st.markdown(
                 ":material/check_circle: **You're done with this part.** Your "

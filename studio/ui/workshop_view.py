@@ -193,8 +193,22 @@ def _screen_script(state: rs.RoomState, script: RoomScript | None) -> None:
         if len(text) <= 420
         else ("proj_text_xlong")
     )
+    card = rs.room_card(context.catalog(max_age=1.0), state)
+    if phase.couple_view == "cards" and card is not None:
+        _big_card(card)
     with st.container(key=size):
         st.markdown(md_escape(text))
+
+
+def _big_card(card: tuple[str, str, str]) -> None:
+    """The card dealt to the room, large, on the room screen and the presenter's view."""
+    category, text, follow_up = card
+    with st.container(border=True, key="proj_card"):
+        if category:
+            st.caption(md_escape(category))
+        st.markdown("## " + md_escape(text))
+        if follow_up:
+            st.markdown("*And then:* " + md_escape(follow_up))
 
 
 def _screen_live(room_id: int) -> None:
@@ -311,6 +325,18 @@ class Presenter:
                 "to share, so no single couple can be read from the difference."
             )
         st.session_state[f"ws_note_{self.secret[:8]}"] = note
+
+    def on_deal(self, phase_key: str) -> None:
+        script_phase = None
+        state = rs.facilitator_room(self.store, self.secret)
+        script = rs.script_for(self.cat, state.script_id) if state is not None else None
+        if script is not None and phase_key in script.phase_keys:
+            script_phase = script.phase(phase_key)
+        deck = rs.deck_for(self.cat, script_phase)
+        if deck is None:
+            say("There's no deck of cards installed to deal from.")
+            return
+        self.act(rs.deal_to_room, deck)
 
     def on_hide_results(self) -> None:
         self.act(rs.hide_results)
@@ -527,6 +553,20 @@ class Presenter:
         else:
             st.title("Your workshop room", anchor=False)
         self.controls(state, script, showing)
+        if phase is not None and phase.couple_view == "cards":
+            card = rs.room_card(self.cat, state)
+            if card is not None:
+                _big_card(card)
+            st.button(
+                "Deal a card to the room" if card is None else "Deal the next card",
+                icon=":material/style:",
+                key="ws_deal",
+                type="primary",
+                on_click=self.on_deal,
+                args=(phase.key,),
+                help="Every couple's screen and the room screen show it. No card comes "
+                "round twice until the deck is through.",
+            )
         st.fragment(run_every=POLL_SECONDS)(self.preview)(state.id)
         if showing:
             self.results(state)
@@ -550,7 +590,9 @@ class Presenter:
                 on_click=self.on_close,
                 icon=":material/door_front:",
             )
-        with st.expander("Your facilitator link — keep it to yourself"):
+        # The link holds the secret: it is sent to the browser only when asked for (a
+        # collapsed expander would still send it, hidden, with every redraw).
+        if st.toggle("Your facilitator link — keep it to yourself", key="ws_show_link"):
             st.write(
                 "Only this link can run the room: moving on, timers, results, closing. "
                 "Bookmark it. Don't project it or share it with couples: the room "

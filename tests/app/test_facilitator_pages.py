@@ -54,8 +54,13 @@ def test_create_a_room_and_run_it_with_the_secret(make_app, store):
     # The preview says what the room screen shows: the part, its text, the counts.
     assert state.code in page and PHASES[0].title in page and PHASES[0].projector_text in page
     assert "Couples here" in [m.label for m in at.metric]
-    # The facilitator link (with the secret) is offered in the presenter view only.
+    # The facilitator link (with the secret) is sent only when asked for.
+    assert not any(secret in c.value for c in at.code) and secret not in sent(at)
+    at.toggle(key="ws_show_link").set_value(True)
+    ok(at.run())
     assert any(secret in c.value for c in at.code)
+    at.toggle(key="ws_show_link").set_value(False)
+    ok(at.run())
 
     button(at, "Next").click()
     ok(at.run())
@@ -96,7 +101,9 @@ def test_presenter_has_the_controls_and_the_room_screen_link(make_app, room):
     assert len(at.sidebar.children) > 0
     sidebar = "\n".join(str(getattr(el, "proto", "")) for el in at.sidebar)
     assert room.secret not in sidebar
-    assert sent(at).count(room.secret) == 1  # the facilitator link, in its own box
+    assert room.secret not in sent(at)  # not even hidden: only once asked for
+    at.toggle(key="ws_show_link").set_value(True)
+    assert sent(ok(at.run())).count(room.secret) == 1  # the facilitator link, in its box
 
 
 def test_the_room_screen_has_no_controls_and_no_secret(make_app, store, room):
@@ -142,7 +149,8 @@ def test_projector_mode_keeps_the_presenter_view_off(make_app, store, room):
     assert room.secret not in sent(at)
     assert "/room-screen?screen=" in screen_link(at)
     without = open_page(make_app(room=room.secret), "workshop")
-    assert room.secret in sent(without)  # the check can see it where it is sent
+    without.toggle(key="ws_show_link").set_value(True)
+    assert room.secret in sent(ok(without.run()))  # the check can see it where it is sent
 
 
 def test_couple_links_from_the_facilitator_tab_drop_the_secret(make_app, room):
