@@ -25,7 +25,7 @@ st.header("Exercises")
 # left out (it's listed below, by file name).
 listed = registry.exercises(cat)
 for n, item in enumerate(listed):
-    with st.container(border=True):
+    with st.container(border=True, key=f"exercise_{item.id}"):
         st.markdown("#### " + md_escape(item.title))
         st.write(md_escape(" ".join(x for x in (item.spec.summary, item.kind.minutes) if x)))
         if item.kind.status is not None:

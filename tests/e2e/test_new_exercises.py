@@ -1,0 +1,151 @@
+"""Exercises as data, end to end in Chromium: a new scales file and a new deck file are
+dropped into the content folder, with no change to the code, and a couple finds both on
+"Our space" and goes all the way through each — private turns, seal and reveal for the
+one; a guess-first card, a favourite and a card put back for the other."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from studio import authoring
+from studio import cards_service as csvc
+from studio.store import Store
+from tests import factory
+from tests.e2e.conftest import after_rerun, click, expect_text, start_server, wait_idle
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = Path("/tmp/sbs-shots")  # for a person to look at; never in the repo
+WORDS_A = "words-a-4kd a walk before we talk"
+WORDS_B = "words-b-7pq tea and a quiet minute"
+GUESS = "guess-2mx you'd say the garden"
+ANSWER = "answer-9wr the garden, in the rain"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    content = tmp_path_factory.mktemp("content")
+    shutil.copytree(ROOT / "exercises", content, dirs_exist_ok=True)
+    # Two files a facilitator might write: nothing else changes.
+    authoring.write_new("safety_map", "garden_talk", content)
+    deck = authoring.write_new("cards", "small_deck", content)
+    deck.write_text(deck.read_text().replace("A warm, open question, number", "Card number"))
+    srv = start_server(
+        tmp_path_factory.mktemp("new-exercises"), env={"STUDIO_EXERCISES_DIR": str(content)}
+    )
+    yield srv
+    srv.stop()
+
+
+def open_from_our_space(page: Page, exercise_id: str, title: str) -> None:
+    card = page.locator(f".st-key-exercise_{exercise_id}")
+    expect(card.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    after_rerun(page, card.get_by_role("button", name="Open").click)
+
+
+def show_me(page: Page) -> None:
+    expect_text(page, "Pass the laptop to")
+    click(page, "I'm ", exact=False)
+
+
+def one_turn(page: Page, words: str, choice: int) -> None:
+    """A whole private turn of the new scales file: words, every scale, seal."""
+    show_me(page)
+    expect(page.get_by_role("heading", name="In your own words", exact=True)).to_be_visible()
+    page.get_by_role("textbox", name="Your answer, in your own words").fill(words)
+    click(page, "Go on")
+    while True:
+        heading = page.get_by_role("heading", name="What you need most")
+        if heading.count():
+            break
+        expect(page.get_by_role("radiogroup").first).to_be_visible()
+        rows = page.get_by_role("radiogroup")
+        for g in range(rows.count()):
+            option = rows.nth(g).locator("[data-testid='stRadioOption']").nth(choice)
+            after_rerun(page, option.click)
+        click(page, "Go on")
+    click(page, "Go on")
+    expect(page.get_by_role("heading", name="Look over and seal")).to_be_visible()
+    click(page, "Seal my answers")
+
+
+def test_a_dropped_in_scales_file_runs_from_our_space_to_the_reveal(server, open_page) -> None:
+    store = Store(server.store_url)
+    couple = factory.couple(store, "Robin", "Sam")
+    page = open_page(server, f"/our-space?c={couple.token}")
+    expect(page.get_by_role("heading", name="Garden talk", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Small deck", exact=True)).to_be_visible()
+    open_from_our_space(page, "garden_talk", "Garden talk")
+    expect(page).to_have_url(re.compile(r"/safety-map\?.*exercise=garden_talk"))
+    expect_text(page, "Garden talk")
+    one_turn(page, WORDS_A, 0)
+    assert WORDS_A not in page.content()  # sealed: gone from the page before B's turn
+    one_turn(page, WORDS_B, 4)
+    expect_text(page, "You've both sealed your answers")
+    click(page, "I'm ready to see it together")
+    click(page, "I'm ready to see it together")
+    expect(page.get_by_role("heading", name="Garden talk — together")).to_be_visible()
+    main = page.inner_text("[data-testid='stMain']")
+    assert WORDS_A in main and WORDS_B in main
+    assert "A few words for this scale 1" in main  # the file's own scales, far apart
+    # Its round is kept under its own name, apart from "What makes you feel safe?".
+    runs = store.safety_runs_of(couple.id)
+    assert [r["exercise_id"] for r in runs] == ["garden_talk"]
+    page.goto(f"{server.url}/our-story?c={couple.token}")
+    wait_idle(page)
+    expect_text(page, "Garden talk")
+    page.goto(f"{server.url}/our-space?c={couple.token}")
+    wait_idle(page)
+    expect_text(page, "You last looked at it together")
+
+
+def test_a_dropped_in_deck_deals_with_guess_first_favourites_and_put_back(
+    server, open_page
+) -> None:
+    store = Store(server.store_url)
+    couple = factory.couple(store, "Robin", "Sam")
+    page = open_page(server, f"/our-space?c={couple.token}", viewport={"width": 390, "height": 844})
+    open_from_our_space(page, "small_deck", "Small deck")
+    expect(page.get_by_role("heading", name="Small deck")).to_be_visible()
+    after_rerun(page, page.get_by_text("Guess first").click)
+    click(page, "Draw the first card")
+    expect_text(page, "Card number")
+    expect_text(page, "Robin answers this one")
+    # Sam guesses, privately; then Robin answers, privately; then both, together.
+    show_me(page)
+    page.get_by_role("textbox").fill(GUESS)
+    click(page, "Keep my guess hidden and pass on")
+    assert GUESS not in page.content()
+    show_me(page)
+    assert GUESS not in page.content()
+    page.get_by_role("textbox").fill(ANSWER)
+    click(page, "Show us both")
+    expect_text(page, GUESS)
+    expect_text(page, ANSWER)
+    # On a phone the card and both words fit the width: nothing cut off, no sideways scroll.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box = page.locator(".st-key-cards_card").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    for words in (GUESS, ANSWER):
+        shown = page.get_by_text(words).bounding_box()
+        assert shown is not None and shown["x"] + shown["width"] <= 390
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "cards-together-390.png"), full_page=True)
+    click(page, "Keep as a favourite")
+    expect(page.get_by_text("Your favourites (1)")).to_be_visible()
+    run = csvc.current(store, couple.id, "small_deck")
+    kept = run.state.card
+    click(page, "Next card")
+    expect_text(page, "Sam answers this one")
+    show_me(page)  # guess-first is still on: Robin guesses now
+    click(page, "I'd rather not say")
+    show_me(page)
+    click(page, "I'd rather not say")
+    click(page, "Put it back for later")
+    after = csvc.current(store, couple.id, "small_deck").state
+    assert after.favourites == (kept,) and after.pile[-1] != kept
+    assert after.turn == "b"  # a card put back: the same partner draws again
