@@ -40,10 +40,11 @@ next step.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from studio.exercises import ExerciseBase
@@ -110,6 +111,7 @@ WHEN_MAX = 80
 HISTORY_MAX = 200
 MAX_REQUESTS = 3
 STATE_FORMAT = 1
+_WORDING = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 
 #: The step keys each variant's path uses, in path order. A spec must have exactly these.
 VARIANT_STEPS: dict[str, tuple[str, ...]] = {
@@ -333,6 +335,13 @@ class Step(_Part):
 
 
 class VariantSpec(_Part):
+    """One kind of talk. ``path`` is which of the machine's paths it follows (the steps
+    and their order: see ``VARIANT_STEPS``); ``key`` names this variant in the file and
+    in a saved talk. Several variants may share a path with words of their own (a
+    repair dialogue is the standard path with its own tasks and stems)."""
+
+    key: _Key
+    path: VariantName
     title: _Title
     summary: str = Field(default="", max_length=300)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=12)
@@ -349,35 +358,46 @@ class VariantSpec(_Part):
             seen.add(step.key)
         return steps
 
-    def step(self, key: str) -> Step | None:
-        return next((s for s in self.steps if s.key == key), None)
-
-
-class Variants(_Part):
-    standard: VariantSpec
-    appreciation: VariantSpec
-    behaviour_change: VariantSpec
-
-    @field_validator("standard", "appreciation", "behaviour_change")
-    @classmethod
-    def _has_machine_steps(cls, variant: VariantSpec, info: ValidationInfo) -> VariantSpec:
-        needed = VARIANT_STEPS[str(info.field_name)]
-        keys = [s.key for s in variant.steps]
+    @model_validator(mode="after")
+    def _has_machine_steps(self) -> VariantSpec:
+        needed = VARIANT_STEPS[self.path]
+        keys = [s.key for s in self.steps]
         for key in needed:
             if key not in keys:
                 raise PydanticCustomError(
                     "dialogue_step",
-                    "needs a step with key '{key}' (this variant uses: {needed})",
-                    {"key": key, "needed": ", ".join(needed)},
+                    "needs a step with key '{key}' (the {path} path uses: {needed})",
+                    {"key": key, "path": self.path, "needed": ", ".join(needed)},
                 )
         for key in keys:
             if key not in needed:
                 raise PydanticCustomError(
                     "dialogue_step",
-                    "the step '{key}' is never reached in this variant (it uses: {needed})",
-                    {"key": key, "needed": ", ".join(needed)},
+                    "the step '{key}' is never reached on the {path} path (it uses: {needed})",
+                    {"key": key, "path": self.path, "needed": ", ".join(needed)},
                 )
-        return variant
+        return self
+
+    def step(self, key: str) -> Step | None:
+        return next((s for s in self.steps if s.key == key), None)
+
+
+def _variants_as_list(raw: Any) -> Any:
+    """Files written before variants were a list (``[variants.standard]``, one table per
+    path) still load: each table becomes a variant whose key and path are its name."""
+    if isinstance(raw, dict):
+        return [
+            {"key": name, "path": name, **body} if isinstance(body, dict) else body
+            for name, body in raw.items()
+        ]
+    if isinstance(raw, list):
+        out = []
+        for body in raw:
+            if isinstance(body, dict) and "path" not in body and body.get("key") in VARIANTS:
+                body = {**body, "path": body["key"]}
+            out.append(body)
+        return out
+    return raw
 
 
 class AppointmentTexts(_Part):
@@ -431,7 +451,7 @@ class DialogueSpec(ExerciseBase):
     """An ``exercises/*.toml`` file with ``kind = "dialogue"``."""
 
     kind: Literal["dialogue"]
-    variants: Variants
+    variants: tuple[VariantSpec, ...] = Field(min_length=1, max_length=12)
     appointment: AppointmentTexts
     switch: SwitchTexts
     closing: ClosingTexts
@@ -452,10 +472,56 @@ class DialogueSpec(ExerciseBase):
                 )
         return qs
 
+    @field_validator("variants", mode="before")
+    @classmethod
+    def _as_list(cls, raw: Any) -> Any:
+        return _variants_as_list(raw)
+
+    @field_validator("variants")
+    @classmethod
+    def _variants_ok(cls, variants: tuple[VariantSpec, ...]) -> tuple[VariantSpec, ...]:
+        keys = [v.key for v in variants]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise PydanticCustomError(
+                    "dialogue_variant", "the variant key '{key}' is used twice", {"key": key}
+                )
+        for v in variants:
+            if v.key in VARIANTS and v.path != v.key:
+                raise PydanticCustomError(
+                    "dialogue_variant",
+                    "the variant '{key}' has the name of a path, so it must follow it "
+                    '(path = "{key}"), or take another key',
+                    {"key": v.key},
+                )
+        if "standard" not in keys:
+            raise PydanticCustomError(
+                "dialogue_variant",
+                "needs the variant with key 'standard' (a topic from another exercise opens it)",
+            )
+        return variants
+
     def variant(self, name: str) -> VariantSpec:
-        if name not in VARIANTS:
-            raise KeyError(name)
-        return getattr(self.variants, name)
+        """The variant with this key (KeyError if the file has none)."""
+        for v in self.variants:
+            if v.key == name:
+                return v
+        raise KeyError(name)
+
+    def variant_of(self, state: DialogueState) -> VariantSpec:
+        """The variant a talk uses: its own words if the file still has them, else the
+        variant named after its path (a variant taken out of the file mid-talk)."""
+        if state.wording is not None:
+            for v in self.variants:
+                if v.key == state.wording and v.path == state.variant:
+                    return v
+        for v in self.variants:
+            if v.key == state.variant:
+                return v
+        return next(v for v in self.variants if v.path == state.variant)
+
+    def variant_keys(self) -> tuple[str, ...]:
+        return tuple(v.key for v in self.variants)
 
 
 # ------------------------------------------------------------------------ state
@@ -500,6 +566,9 @@ class DialogueState:
     appointment_at: str | None = None
     abandoned: bool = False
     history: tuple[tuple[str, str], ...] = ()
+    # The file's variant this talk uses, when it isn't the one named after its path
+    # (``variant`` is the path the machine follows): e.g. "repair" on the standard path.
+    wording: str | None = None
 
     def __post_init__(self) -> None:
         def bad(name: str) -> StateError:
@@ -545,6 +614,10 @@ class DialogueState:
             raise bad("appointment_at")
         if not isinstance(self.abandoned, bool):
             raise bad("abandoned")
+        if self.wording is not None and (
+            not isinstance(self.wording, str) or not _WORDING.match(self.wording)
+        ):
+            raise bad("wording")
         if len(self.history) > HISTORY_MAX or any(
             len(h) != 2 or h[0] not in PHASES or h[1] not in EVENTS for h in self.history
         ):
@@ -579,6 +652,7 @@ class DialogueState:
             "appointment_at": self.appointment_at,
             "abandoned": self.abandoned,
             "history": [[p, e] for p, e in self.history],
+            **({"wording": self.wording} if self.wording is not None else {}),
         }
 
     @classmethod
@@ -910,7 +984,7 @@ def current_step(spec: DialogueSpec, state: DialogueState) -> Step | None:
     key = PHASE_STEP.get(state.phase)
     if key is None:
         return None
-    return spec.variant(state.variant).step(key)
+    return spec.variant_of(state).step(key)
 
 
 def next_step_preview(spec: DialogueSpec, state: DialogueState) -> Step | None:
@@ -924,11 +998,11 @@ def next_step_preview(spec: DialogueSpec, state: DialogueState) -> Step | None:
     path = VARIANT_STEPS[state.variant]
     key = PHASE_STEP.get(state.phase)
     if key is None:
-        return spec.variant(state.variant).step(path[0])
+        return spec.variant_of(state).step(path[0])
     i = path.index(key)
     if i + 1 >= len(path):
         return None
-    return spec.variant(state.variant).step(path[i + 1])
+    return spec.variant_of(state).step(path[i + 1])
 
 
 def remaining_seconds(spec: DialogueSpec, state: DialogueState, now: float) -> float | None:

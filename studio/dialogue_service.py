@@ -119,6 +119,11 @@ class Running:
         return tuple(p for p in PARTNERS if isinstance(got, list) and p in got)
 
 
+def _wording(path: str, wording: str | None) -> str | None:
+    """What a state keeps of the file's variant: nothing when it is the path's own."""
+    return wording if wording and wording != path else None
+
+
 def find_spec(catalog: Any) -> DialogueSpec | None:
     """The dialogue content from a ``studio.exercises.Catalog``: ours first, else any."""
     item = catalog.get(EXERCISE_ID)
@@ -235,10 +240,13 @@ def start(
     topic_id: int | None = None,
     notes: bool = False,
     source: str | None = None,
+    wording: str | None = None,
 ) -> Running:
     """Create a dialogue with its topic chosen; it waits at "Is now a good time?".
 
-    ``source`` says where a typed ``topic`` came from (default: the couple's own words).
+    ``variant`` is the machine's path; ``wording`` the file's variant on that path when
+    it isn't the one named after it (a repair dialogue). ``source`` says where a typed
+    ``topic`` came from (default: the couple's own words).
     """
     if variant not in machine.VARIANTS:
         raise DialogueInputError("Please pick one of the three kinds of talk.")
@@ -255,6 +263,7 @@ def start(
             topic=text,
             source=picked,
         )
+        state = replace(state, wording=_wording(variant, wording))
     except InvalidMove as exc:
         raise DialogueInputError(str(exc)) from None
     extra: dict[str, Any] = {
@@ -332,6 +341,7 @@ def arrange(
     variant: str | None = None,
     first_sender: str | None = None,
     expect_step: int | None = None,
+    wording: str | None = None,
 ) -> Running:
     """Change the kind of talk or who shares first, at "Is now a good time?" in round 1
     only (before anything has been said). The topic stays. Nothing is recorded when
@@ -343,7 +353,12 @@ def arrange(
     run = _by_id(store, couple.id, dialogue_id)
     if expect_step is not None and run.step_no != expect_step:
         raise Stale("This screen was a step behind.")
-    if variant in (None, run.state.variant) and first_sender in (None, run.state.sender):
+    words = _wording(variant or run.state.variant, wording) if variant else run.state.wording
+    if (
+        variant in (None, run.state.variant)
+        and first_sender in (None, run.state.sender)
+        and words == run.state.wording
+    ):
         return run
     try:
         state = machine.advance(
@@ -351,6 +366,7 @@ def arrange(
         )
     except InvalidMove as exc:
         raise DialogueInputError(str(exc)) from None
+    state = replace(state, wording=words)
     store.save_dialogue(run.id, state=state.to_dict())
     return replace(run, state=state)
 
@@ -504,7 +520,7 @@ def talkers(state: DialogueState, step_who: str | None) -> tuple[str, ...]:
 def step_path(spec: DialogueSpec, state: DialogueState) -> list[tuple[str, str]]:
     """The steps of this variant as (title, "done" | "now" | "later")."""
     keys = machine.VARIANT_STEPS[state.variant]
-    variant = spec.variant(state.variant)
+    variant = spec.variant_of(state)
     current = machine.PHASE_STEP.get(state.phase)
     before = state.phase in ("topic", "appointment", "postponed")
     after = state.phase in ("switch", "done")
@@ -665,6 +681,7 @@ def another_turn(
             topic=state.topic,
             source=state.topic_source,
         )
+        new = replace(new, wording=state.wording)  # the same kind of talk, again
     except InvalidMove as exc:  # pragma: no cover - the old dialogue's topic was valid
         raise DialogueInputError(str(exc)) from None
     extra: dict[str, Any] = {

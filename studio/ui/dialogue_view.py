@@ -220,15 +220,25 @@ def topic_picker(store: Store, couple: Couple, variant: str, who: str, key: str)
 # ------------------------------------------------------------------ start screen
 
 
-def _start(store: Store, couple: Couple) -> None:
-    variant = st.session_state.get("dlg_start_variant", "standard")
+def _path(spec: DialogueSpec, key: str | None) -> tuple[str, str]:
+    """(the machine's path, the file's variant key) for a picked variant."""
+    try:
+        v = spec.variant(key or "standard")
+    except KeyError:
+        v = spec.variant("standard")
+    return v.path, v.key
+
+
+def _start(store: Store, couple: Couple, spec: DialogueSpec) -> None:
+    path, key = _path(spec, st.session_state.get("dlg_start_variant"))
     first = st.session_state.get("dlg_start_first", "a")
-    text, topic_id = _topic_from(f"dlg_start_{variant}")
+    text, topic_id = _topic_from(f"dlg_start_{key}")
     try:
         svc.start(
             store,
             couple,
-            variant=variant,
+            variant=path,
+            wording=key,
             first_sender=first,
             topic=text,
             topic_id=topic_id,
@@ -254,13 +264,14 @@ def start_screen(
         "You can take a break at any moment."
     )
     st.header("What kind of talk?")
-    variant = st.radio(
+    picked = st.radio(
         "Choose one",
-        list(machine.VARIANTS),
+        list(spec.variant_keys()),
         format_func=lambda v: content_md(spec.variant(v).title),
-        captions=[content_md(spec.variant(v).summary) for v in machine.VARIANTS],
+        captions=[content_md(v.summary) for v in spec.variants],
         key="dlg_start_variant",
     )
+    variant, picked = _path(spec, picked)
     st.header("Who shares first?")
     first = st.radio(
         "The other one listens first",
@@ -270,7 +281,7 @@ def start_screen(
         key="dlg_start_first",
     )
     st.header("About what?")
-    topic_picker(store, couple, variant, first, key=f"dlg_start_{variant}")
+    topic_picker(store, couple, variant, first, key=f"dlg_start_{picked}")
     with st.container(key="dlg_actions_start"):
         st.button(
             "Let's begin",
@@ -278,7 +289,7 @@ def start_screen(
             key="dlg_start_go",
             width="stretch",
             on_click=_start,
-            args=(store, couple),
+            args=(store, couple, spec),
         )
     _flash("start")
 
@@ -291,7 +302,7 @@ def _header(couple: Couple, spec: DialogueSpec, state: DialogueState) -> None:
     st.title("Talk and listen")
     st.markdown(
         f"Round {state.round} · {label(couple, sender)} shares, "
-        f"{label(couple, receiver)} listens · *{content_md(spec.variant(state.variant).title)}*"
+        f"{label(couple, receiver)} listens · *{content_md(spec.variant_of(state).title)}*"
     )
     with st.container(border=True, key="dlg_topic"):
         st.caption("What you appreciate" if state.topic_source == "appreciation" else "Your topic")
@@ -345,6 +356,10 @@ def _arrange(
     store: Store, couple: Couple, run: svc.Running, variant_key: str, first_key: str
 ) -> None:
     """Button callback: the kind of talk and who shares first, as picked."""
+    spec = svc.find_spec(context.catalog())
+    if spec is None:
+        return
+    path, key = _path(spec, st.session_state.get(variant_key))
     try:
         svc.arrange(
             store,
@@ -352,7 +367,8 @@ def _arrange(
             run.id,
             time.time(),
             expect_step=run.step_no,
-            variant=st.session_state.get(variant_key),
+            variant=path,
+            wording=key,
             first_sender=st.session_state.get(first_key),
         )
     except svc.Stale:
@@ -376,12 +392,14 @@ def _settings(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running
             horizontal=True,
             key=first_key,
         )
+        keys = list(spec.variant_keys())
+        now_key = spec.variant_of(state).key
         st.radio(
             "What kind of talk?",
-            list(machine.VARIANTS),
-            index=machine.VARIANTS.index(state.variant),
+            keys,
+            index=keys.index(now_key) if now_key in keys else 0,
             format_func=lambda v: content_md(spec.variant(v).title),
-            captions=[content_md(spec.variant(v).summary) for v in machine.VARIANTS],
+            captions=[content_md(v.summary) for v in spec.variants],
             key=variant_key,
         )
         st.caption("Your topic stays as it is.")
@@ -571,7 +589,7 @@ def _notes(store: Store, couple: Couple, spec: DialogueSpec, run: svc.Running) -
     kept = svc.notes(store, run)
     if kept:
         st.caption("Your key words so far")
-        titles = {s.key: s.title for s in spec.variant(run.state.variant).steps}  # st.text: plain
+        titles = {s.key: s.title for s in spec.variant_of(run.state).steps}  # st.text: plain
         for n in kept:
             st.text(
                 f"{plain(couple, n['partner'])} · {titles.get(n['step'], n['step'])}: {n['text']}"

@@ -501,3 +501,20 @@ def test_no_next_step_offered_when_both_felt_heard_and_safe(make_app, ready_coup
     assert "Something that might help" not in headers(at)
     assert not [b for b in at.button if b.label.startswith("Another turn")]
     assert "Start another dialogue" in labels(at)
+
+
+def test_a_variant_of_the_files_own_runs_on_its_path_with_its_words(make_app, store, ready_couple):
+    """ "After a hard moment" is only words in the file: picked, it follows the standard
+    path with its own steps, and a new round keeps it."""
+    couple = ready_couple
+    at = open_dialogue(make_app, couple)
+    at.radio(key="dlg_start_variant").set_value("repair")
+    at.run()
+    at.text_input(key="dlg_start_repair_text").input("The evening at your parents'")
+    at.run()
+    click(at, "Let's begin")
+    run = latest(store, couple)
+    assert (run.state.variant, run.state.wording) == ("standard", "repair")
+    assert "After a hard moment" in shown(at)
+    click(at, "Yes, now is good")
+    assert "Say how it was for you" in headers(at) or "Say how it was for you" in shown(at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -463,15 +464,11 @@ def test_remaining_time_is_never_negative_and_none_without_a_timer(spec):
     assert remaining_seconds(spec, mirror, -5.0) == 90.0  # a clock behind the start
     for phase in ("topic", "appointment", "postponed", "check_mirror", "more", "switch", "done"):
         assert remaining_seconds(spec, at("standard", phase), 1.0) is None
-    untimed = spec.model_copy(deep=True)
-    step = untimed.variants.standard.steps[0].model_copy(update={"suggested_seconds": None})
-    steps = (step, *untimed.variants.standard.steps[1:])
-    untimed = untimed.model_copy(
-        update={
-            "variants": untimed.variants.model_copy(
-                update={"standard": untimed.variants.standard.model_copy(update={"steps": steps})}
-            )
-        }
+    standard = spec.variant("standard")
+    step = standard.steps[0].model_copy(update={"suggested_seconds": None})
+    timeless = standard.model_copy(update={"steps": (step, *standard.steps[1:])})
+    untimed = spec.model_copy(
+        update={"variants": tuple(timeless if v is standard else v for v in spec.variants)}
     )
     assert remaining_seconds(untimed, at("standard", "send"), 1.0) is None
 
@@ -992,24 +989,27 @@ def _broken(mutate) -> str:
 
 def test_spec_refuses_missing_and_unknown_steps():
     def drop_summary(d):
-        d["variants"]["standard"]["steps"] = [
-            s for s in d["variants"]["standard"]["steps"] if s["key"] != "summary"
-        ]
+        v(d, "standard")["steps"] = [s for s in v(d, "standard")["steps"] if s["key"] != "summary"]
 
     assert "needs a step with key 'summary'" in _broken(drop_summary)
 
     def extra(d):
-        d["variants"]["appreciation"]["steps"].append(
-            d["variants"]["standard"]["steps"][2]  # summary: never reached here
+        v(d, "appreciation")["steps"].append(
+            v(d, "standard")["steps"][2]  # summary: never reached here
         )
 
     assert "never reached" in _broken(extra)
 
     def dup(d):
-        steps = d["variants"]["standard"]["steps"]
+        steps = v(d, "standard")["steps"]
         steps.append(dict(steps[0]))
 
     assert "used twice" in _broken(dup)
+
+
+def v(d: dict, key: str) -> dict:
+    """The variant ``key`` of a raw (TOML) dialogue file."""
+    return next(x for x in d["variants"] if x["key"] == key)
 
 
 @pytest.mark.parametrize(
@@ -1031,17 +1031,63 @@ def test_spec_refuses_missing_and_unknown_steps():
 def test_spec_refuses_bad_fields(path, value):
     def mutate(d):
         target = d
-        for part in path[:-1]:
-            target = target[part]
+        for i, part in enumerate(path[:-1]):
+            if i == 1 and path[0] == "variants":  # a variant by its key, in the list
+                target = next(x for x in target if x["key"] == part)
+            else:
+                target = target[part]
         target[path[-1]] = value
 
     _broken(mutate)
 
 
 def test_spec_refuses_missing_variant_and_questions():
-    _broken(lambda d: d["variants"].pop("behaviour_change"))
-    _broken(lambda d: d["variants"].update(freestyle=d["variants"]["standard"]))
+    assert "key 'standard'" in _broken(
+        lambda d: d.update(variants=[x for x in d["variants"] if x["key"] != "standard"])
+    )
+    # A variant of our own needs a path; a key can't be used twice or borrow a path's name.
+    assert "path" in _broken(
+        lambda d: d["variants"].append({**v(d, "repair"), "key": "x", "path": None})
+    )
+    assert "used twice" in _broken(lambda d: d["variants"].append(dict(v(d, "repair"))))
+    borrowed = {**v(raw_spec(), "repair"), "key": "appreciation"}
+    assert "name of a path" in _broken(
+        lambda d: d.update(
+            variants=[x for x in d["variants"] if x["key"] != "appreciation"] + [borrowed]
+        )
+    )
     _broken(lambda d: d.update(after_questions=d["after_questions"][1:]))
+
+
+def test_a_variant_of_our_own_follows_its_path_with_its_own_words(spec):
+    """The shipped repair dialogue: the standard path, words of its own, kept by a talk."""
+    repair = spec.variant("repair")
+    assert repair.path == "standard" and [s.key for s in repair.steps] == list(
+        VARIANT_STEPS["standard"]
+    )
+    state = replace(at("standard", "send"), wording="repair")
+    assert current_step(spec, state).title == repair.step("send").title
+    assert DialogueState.from_dict(state.to_dict()) == state
+    plain = at("standard", "send")
+    assert "wording" not in plain.to_dict()  # older states read and write as before
+    assert current_step(spec, plain).title == spec.variant("standard").step("send").title
+    gone = replace(plain, wording="taken_out")  # a variant removed from the file mid-talk
+    assert current_step(spec, gone).title == spec.variant("standard").step("send").title
+    with pytest.raises(StateError):
+        replace(plain, wording="Not A Key")
+
+
+def test_a_file_from_before_variants_were_a_list_still_loads():
+    """One table per path ([variants.standard]) becomes a variant named after its path."""
+    d = raw_spec()
+    d["variants"] = {
+        x["key"]: {k: y for k, y in x.items() if k not in ("key", "path")}
+        for x in d["variants"]
+        if x["key"] in VARIANT_STEPS
+    }
+    old = DialogueSpec.model_validate(d)
+    assert old.variant_keys() == ("standard", "appreciation", "behaviour_change")
+    assert all(old.variant(k).path == k for k in old.variant_keys())
 
 
 def test_parse_file_names_the_field(tmp_path):
@@ -1050,9 +1096,9 @@ def test_parse_file_names_the_field(tmp_path):
     bad.write_text(text, encoding="utf-8")
     with pytest.raises(ExerciseError) as info:
         parse_file(bad)
-    assert info.value.field == "variants.standard"
-    assert "empathy" in info.value.problem
-    assert str(info.value).startswith("broken_dialogue.toml, field 'variants.standard': needs")
+    assert info.value.field == "variants[0]"  # the first [[variants]]: the standard one
+    assert "empathy" in info.value.problem and "standard path" in info.value.problem
+    assert str(info.value).startswith("broken_dialogue.toml, field 'variants[0]': needs")
 
 
 # -- the drawing in docs/DIALOGUE.md is the table ------------------------------------------
