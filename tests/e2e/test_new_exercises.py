@@ -17,6 +17,7 @@ from studio import cards_service as csvc
 from studio.store import Store
 from tests import factory
 from tests.e2e.conftest import after_rerun, click, expect_text, start_server, wait_idle
+from tests.e2e.test_foundation import axe_serious
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path("/tmp/sbs-shots")  # for a person to look at; never in the repo
@@ -79,6 +80,7 @@ def test_a_dropped_in_scales_file_runs_from_our_space_to_the_reveal(server, open
     page = open_page(server, f"/our-space?c={couple.token}")
     expect(page.get_by_role("heading", name="Garden talk", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Small deck", exact=True)).to_be_visible()
+    assert not axe_serious(page), axe_serious(page)
     open_from_our_space(page, "garden_talk", "Garden talk")
     expect(page).to_have_url(re.compile(r"/safety-map\?.*exercise=garden_talk"))
     expect_text(page, "Garden talk")
@@ -133,6 +135,7 @@ def test_a_dropped_in_deck_deals_with_guess_first_favourites_and_put_back(
     for words in (GUESS, ANSWER):
         shown = page.get_by_text(words).bounding_box()
         assert shown is not None and shown["x"] + shown["width"] <= 390
+    assert not axe_serious(page), axe_serious(page)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "cards-together-390.png"), full_page=True)
     click(page, "Keep as a favourite")
@@ -149,3 +152,23 @@ def test_a_dropped_in_deck_deals_with_guess_first_favourites_and_put_back(
     after = csvc.current(store, couple.id, "small_deck").state
     assert after.favourites == (kept,) and after.pile[-1] != kept
     assert after.turn == "b"  # a card put back: the same partner draws again
+
+
+def test_the_shipped_exercises_on_our_space_and_a_card_at_a_laptops_width(
+    server, open_page
+) -> None:
+    """The README's pictures of "Our space" and a conversation card, from a real run."""
+    store = Store(server.store_url)
+    couple = factory.couple(store, "Robin", "Sam")
+    page = open_page(
+        server, f"/our-space?c={couple.token}", viewport={"width": 1280, "height": 800}
+    )
+    for title in ("What makes you feel safe?", "When we disagree", "Conversation cards"):
+        expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    page.screenshot(path=str(ROOT / "docs" / "our-space.png"))
+    open_from_our_space(page, "conversation_cards", "Conversation cards")
+    click(page, "Draw the first card")
+    expect(page.locator(".st-key-cards_card")).to_be_visible()
+    box = page.locator(".st-key-cards_card").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800  # the card on the first screen
+    page.screenshot(path=str(ROOT / "docs" / "cards.png"))
