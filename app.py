@@ -33,21 +33,21 @@ def _exercise_pages() -> list:
             icon=k.icon,
             url_path=k.url_path,
         )
-        for k in registry.KINDS
-        if k.page
+        for k in registry.with_pages()
     ]
 
 
-def _pages() -> tuple[list, list, list]:
+def _pages() -> tuple[list, list, list, list]:
     """The page objects, built once per browser tab (building them is a few ms per run;
     one tab runs one script at a time, so its own objects are never shared)."""
     P = context.PAGES
+    exercises_here = _exercise_pages()
     return (
         [
             st.Page(P["welcome"], title="Welcome", icon=":material/home:", default=True),
             st.Page(P["setup"], title="Set up", icon=":material/group:", url_path="setup"),
             st.Page(P["home"], title="Our space", icon=":material/favorite:", url_path="our-space"),
-            *_exercise_pages(),
+            *exercises_here,
             st.Page(
                 P["history"],
                 title="Our story so far",
@@ -77,12 +77,13 @@ def _pages() -> tuple[list, list, list]:
                 P["room_screen"], title="Room screen", icon=":material/tv:", url_path="room-screen"
             )
         ],
+        exercises_here,
     )
 
 
-if "_sbs_pages" not in st.session_state:
-    st.session_state["_sbs_pages"] = _pages()
-couple_pages, facilitator_pages, screen_pages = st.session_state["_sbs_pages"]
+if "_sbs_pages_v2" not in st.session_state:
+    st.session_state["_sbs_pages_v2"] = _pages()
+couple_pages, facilitator_pages, screen_pages, exercise_pages = st.session_state["_sbs_pages_v2"]
 page = st.navigation(
     {"For the two of you": couple_pages, "For facilitators": facilitator_pages + screen_pages},
     position="hidden",
@@ -116,10 +117,12 @@ def sidebar() -> None:
             st.caption("Together here: " + label(couple, "a") + " and " + label(couple, "b"))
         st.caption("For the two of you")
         params = context.keep_params()
-        by_url = {k.url_path: k for k in registry.KINDS if k.page}
+        # Which page is which kind's, by the page object itself (its url_path property
+        # fails when app.py runs outside a server, e.g. as a spawned process's __main__).
+        by_page = {id(pg): k for pg, k in zip(exercise_pages, registry.with_pages(), strict=True)}
         listed = registry.exercises(context.catalog()) if couple is not None else []
         for p in couple_pages:
-            kind = by_url.get(p.url_path)
+            kind = by_page.get(id(p))
             if kind is None or couple is None:  # (no couple: the catalog isn't read here)
                 st.page_link(p, query_params=params)
                 continue

@@ -161,6 +161,11 @@ BY_PAGE: dict[str, Kind] = {k.page: k for k in KINDS if k.page}
 BY_URL: dict[str, Kind] = {k.url_path: k for k in KINDS if k.url_path}
 
 
+def with_pages() -> tuple[Kind, ...]:
+    """The kinds that have a page of their own, in the registry's order."""
+    return tuple(k for k in KINDS if k.page)
+
+
 def kind(name: str) -> Kind:
     """The registry entry of a kind (KeyError for a kind that isn't registered)."""
     return BY_KIND[name]

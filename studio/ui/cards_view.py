@@ -87,7 +87,7 @@ def _card(spec: DeckSpec, couple: Couple, run: svc.Run) -> None:
     with st.container(border=True, key="cards_card"):
         if cat is not None:
             st.caption(md_escape(cat.title))
-        st.markdown("### " + md_escape(card.text))
+        st.subheader(md_escape(card.text), anchor=False)
         if card.follow_up:
             st.markdown("*And then:* " + md_escape(card.follow_up))
     st.markdown(

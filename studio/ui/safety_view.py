@@ -961,7 +961,8 @@ def page(spec_id: str = svc.EXERCISE_ID) -> None:
     if not runs:
         runs = [svc.start_run(store, couple.id, exercise_id=spec.id)]
     run = runs[0]
-    st.caption(":material/shield: " + content(spec.title))  # which exercise, on every screen
+    if run.phase != "reveal":  # which exercise (the reveal's own heading names it)
+        st.caption(":material/shield: " + content(spec.title))
     _say_problem(run)
     render(store, spec, lexicon, couple, run)
     if run.phase == "reveal":

@@ -133,6 +133,10 @@ _ROOM_SCREEN_CSS = """
   .st-key-rs_main .st-key-proj_text p { font-size: 1.65rem !important; line-height: 1.45; }
   .st-key-rs_main .st-key-proj_text_long p { font-size: 1.3rem !important; }
   .st-key-rs_main .st-key-proj_text_xlong p { font-size: 1.05rem !important; }
+  /* A card dealt to the room is the largest words on the screen, the script below it. */
+  .st-key-rs_main .st-key-proj_card h2 {
+    font-size: 2.1rem !important; line-height: 1.25 !important;
+  }
   .st-key-rs_figures { position: absolute; bottom: 1vh; left: 0; right: 0; gap: 2.5rem !important; }
   .st-key-rs_figures [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
   .st-key-rs_figures [data-testid="stMetric"] { width: auto !important; }

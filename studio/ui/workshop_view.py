@@ -196,6 +196,7 @@ def _screen_script(state: rs.RoomState, script: RoomScript | None) -> None:
     card = rs.room_card(context.catalog(max_age=1.0), state)
     if phase.couple_view == "cards" and card is not None:
         _big_card(card)
+        size = "proj_text_xlong" if len(text) > 260 else "proj_text_long"  # the card first
     with st.container(key=size):
         st.markdown(md_escape(text))
 
@@ -206,7 +207,7 @@ def _big_card(card: tuple[str, str, str]) -> None:
     with st.container(border=True, key="proj_card"):
         if category:
             st.caption(md_escape(category))
-        st.markdown("## " + md_escape(text))
+        st.header(md_escape(text), anchor=False)
         if follow_up:
             st.markdown("*And then:* " + md_escape(follow_up))
 

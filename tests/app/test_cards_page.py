@@ -90,7 +90,7 @@ def test_hostile_card_text_and_answers_are_shown_as_text(
         if svc.current(store, ready_couple.id, "hostile_deck").state.card == "hostile_deck_1":
             break
         ok(button(at, "Next card").click().run())
-    raw = "\n".join(m.value for m in at.markdown)
+    raw = "\n".join(m.value for m in (*at.markdown, *at.subheader))
     assert "\\<img src" in raw  # drawn, and as text
     assert "<img" not in raw.replace("\\<img", "") and "](http" not in raw
 

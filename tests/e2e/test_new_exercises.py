@@ -27,6 +27,13 @@ GUESS = "guess-2mx you'd say the garden"
 ANSWER = "answer-9wr the garden, in the rain"
 
 
+CONTENT: dict[str, Path] = {}
+
+
+def server_content(srv) -> Path:
+    return CONTENT[srv.url]
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     content = tmp_path_factory.mktemp("content")
@@ -34,10 +41,12 @@ def server(tmp_path_factory):
     # Two files a facilitator might write: nothing else changes.
     authoring.write_new("safety_map", "garden_talk", content)
     deck = authoring.write_new("cards", "small_deck", content)
+    authoring.write_new("room_script", "cards_evening", content)  # deals the shipped deck
     deck.write_text(deck.read_text().replace("A warm, open question, number", "Card number"))
     srv = start_server(
         tmp_path_factory.mktemp("new-exercises"), env={"STUDIO_EXERCISES_DIR": str(content)}
     )
+    CONTENT[srv.url] = content
     yield srv
     srv.stop()
 
@@ -155,13 +164,14 @@ def test_a_dropped_in_deck_deals_with_guess_first_favourites_and_put_back(
 
 
 def test_the_shipped_exercises_on_our_space_and_a_card_at_a_laptops_width(
-    server, open_page
+    fresh_server, open_page
 ) -> None:
-    """The README's pictures of "Our space" and a conversation card, from a real run."""
-    store = Store(server.store_url)
+    """The README's pictures of "Our space" and a conversation card, from a real run of
+    the shipped files (not the test's own)."""
+    store = Store(fresh_server.store_url)
     couple = factory.couple(store, "Robin", "Sam")
     page = open_page(
-        server, f"/our-space?c={couple.token}", viewport={"width": 1280, "height": 800}
+        fresh_server, f"/our-space?c={couple.token}", viewport={"width": 1280, "height": 800}
     )
     for title in ("What makes you feel safe?", "When we disagree", "Conversation cards"):
         expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
@@ -169,6 +179,58 @@ def test_the_shipped_exercises_on_our_space_and_a_card_at_a_laptops_width(
     open_from_our_space(page, "conversation_cards", "Conversation cards")
     click(page, "Draw the first card")
     expect(page.locator(".st-key-cards_card")).to_be_visible()
+    expect(page.get_by_text("Draw from")).to_be_hidden()  # the settings folded away
+    page.mouse.move(0, 0)  # no hover marks in the picture
     box = page.locator(".st-key-cards_card").bounding_box()
     assert box is not None and box["y"] + box["height"] <= 800  # the card on the first screen
     page.screenshot(path=str(ROOT / "docs" / "cards.png"))
+
+
+def test_a_card_dealt_to_the_room_reaches_the_big_screen_and_a_phone(server, open_page) -> None:
+    """A workshop phase of couple_view = "cards": the presenter deals, the room screen
+    shows the card large (1280x720 and 1920x1080, nothing cut off), and a couple's phone
+    shows the same card in its banner."""
+    from studio import room_service as rs
+    from studio.exercises import load_catalog
+
+    store = Store(server.store_url)
+    catalog = load_catalog(server_content(server))
+    script = catalog.get("cards_evening", "room_script")
+    new = rs.create_room(store, script)  # type: ignore[arg-type]
+    rs.move_phase(store, new.secret, script, 1)  # type: ignore[arg-type]
+    couple = factory.couple(store, "Robin", "Sam")
+    rs.join_room(store, couple, new.room.code)
+    pres = open_page(server, f"/workshop?room={new.secret}")
+    click(pres, "Deal a card to the room")
+    dealt = rs.room_state(store, new.room.id)
+    assert dealt is not None and dealt.card is not None
+    deck = catalog.get("conversation_cards", "cards")
+    text = deck.card(dealt.card).text  # type: ignore[union-attr]
+    expect(pres.locator(".st-key-proj_card")).to_contain_text(text)
+    # The screens are checked with the deck's longest card on the table.
+    import json
+
+    from studio.cards import DeckState
+
+    longest = max(deck.cards, key=lambda c: len(c.text) + len(c.follow_up))  # type: ignore[union-attr]
+    state = DeckState(card=longest.key, dealt=(longest.key,), passes=1, deals=1)
+    store.set_room_card_state(new.room.id, deck.id, json.dumps(state.to_dict()), 0.0)  # type: ignore[union-attr]
+    text = longest.text
+    token = rs.screen_token_of(store, new.secret)
+    for size in ({"width": 1280, "height": 720}, {"width": 1920, "height": 1080}):
+        screen = open_page(server, f"/room-screen?screen={token}", viewport=size)
+        card = screen.locator(".st-key-proj_card")
+        expect(card).to_contain_text(text)
+        box = card.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size["width"]
+        assert box["y"] + box["height"] <= size["height"], "the card runs off the screen"
+        assert screen.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        if size["width"] == 1920:
+            SHOTS.mkdir(exist_ok=True)
+            screen.screenshot(path=str(SHOTS / "room-card-1920.png"))
+    phone = open_page(
+        server, f"/our-space?c={couple.token}", viewport={"width": 390, "height": 844}
+    )
+    expect(phone.locator(".st-key-room_banner")).to_contain_text(text)
+    click(pres, "Deal the next card")
+    expect(phone.locator(".st-key-room_banner")).not_to_contain_text(text)  # it follows

@@ -10,8 +10,10 @@ import json
 import multiprocessing
 import os
 import sqlite3
+import sys
 import threading
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -470,7 +472,11 @@ def _process_writer(url: str, k: int, barrier, results) -> None:
         results.put((k, None, None, [f"{type(exc).__name__}: {exc}"]))
 
 
-def test_four_processes_writing_at_once_lose_nothing(fresh_url) -> None:
+def test_four_processes_writing_at_once_lose_nothing(fresh_url, monkeypatch) -> None:
+    # A spawned child first re-runs the parent's __main__ file. After an AppTest in this
+    # process that is app.py (Streamlit runs a script as __main__), which the children
+    # must not run: give them a __main__ with no file.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
     results = ctx.Queue()
