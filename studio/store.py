@@ -1576,11 +1576,45 @@ class Store:
                     )
                 reset += 1
             reset += self._forget_checkin_ratings(conn, couple_id, partner, now)
+            reset += self._forget_card_guesses(conn, couple_id, partner, now)
             if reset:
                 conn.execute(insert(pending_scrubs).values(requested_at=now))
         if reset:
             self.scrub()
         return reset
+
+    @staticmethod
+    def _forget_card_guesses(conn: Connection, couple_id: int, partner: str, now: float) -> int:
+        """A forgotten PIN, for conversation cards: a guess of theirs not yet shown
+        together goes, and the card waits for their guess again."""
+        found = conn.execute(
+            select(card_words.c.run_id)
+            .join(card_runs, card_runs.c.id == card_words.c.run_id)
+            .where(
+                card_runs.c.couple_id == couple_id,
+                card_words.c.partner == partner,
+                card_words.c.shown.is_(False),
+            )
+        ).all()
+        run_ids = sorted({r[0] for r in found})
+        for run_id in run_ids:
+            conn.execute(
+                delete(card_words).where(
+                    card_words.c.run_id == run_id,
+                    card_words.c.partner == partner,
+                    card_words.c.shown.is_(False),
+                )
+            )
+            raw = conn.execute(select(card_runs.c.state).where(card_runs.c.id == run_id)).scalar()
+            state = _json_or_none(raw)
+            if isinstance(state, dict) and state.get("step") == "answer":
+                state = {**state, "step": "guess", "version": int(state.get("version") or 0) + 1}
+                conn.execute(
+                    update(card_runs)
+                    .where(card_runs.c.id == run_id)
+                    .values(state=_dumps(state), updated_at=now)
+                )
+        return len(run_ids)
 
     @staticmethod
     def _forget_checkin_ratings(conn: Connection, couple_id: int, partner: str, now: float) -> int:

@@ -121,9 +121,10 @@ def _pin_hand_over(
     with st.expander("Forgot your PIN?"):
         st.write(
             "You can take your PIN away. So that nothing of yours can be opened without "
-            "it, this also deletes your answers to *What makes you feel safe?* that you "
-            "two haven't looked at together yet: your turn there starts again, empty. "
-            "Everything you've already looked at together stays as it is."
+            "it, this also deletes your private answers that you two haven't looked at "
+            "together yet (in the exercises, the check-in and a card's guess): your turn "
+            "there starts again, empty. Everything you've already looked at together "
+            "stays as it is."
         )
         st.button(
             "Take my PIN away, and those answers",

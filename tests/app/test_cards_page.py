@@ -117,3 +117,21 @@ def test_a_link_to_a_deck_that_is_not_installed_says_so(make_app, ready_couple) 
     at = make_app(c=ready_couple.token, exercise="no_such_deck").run()
     ok(switch_to(at, "cards"))
     assert "We couldn't find this exercise" in texts_read(at)
+
+
+def test_a_broken_deck_file_is_named_and_nothing_else_breaks(
+    make_app, ready_couple, tmp_path, monkeypatch
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(exercises.EXERCISES_DIR, folder)
+    monkeypatch.setattr(exercises, "EXERCISES_DIR", folder)
+    deck = folder / "conversation_cards.toml"
+    deck.write_text(deck.read_text().replace('category = "dreams"', 'category = "dream"', 1))
+    at = make_app(c=ready_couple.token, exercise=DECK).run()
+    ok(switch_to(at, "cards"))
+    shown = texts_read(at)
+    assert "can't be opened right now" in shown and "conversation_cards.toml" in shown
+    assert "'dream'" in shown  # the card and the category it names, in the message
+    ok(switch_to(at, "home"))
+    assert "home_conversation_cards" not in [b.key for b in at.button]
+    assert "home_safety_map" in [b.key for b in at.button]  # the others still work

@@ -9,39 +9,18 @@ import time
 
 from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Block
 
 from studio import pins
 from studio import safety_service as svc
 from studio.store import partner_pins
 from tests.app.conftest import switch_to
+from tests.app.helpers import ok, sent
 
 PIN = "4826"
 MARK_A = "marker-a-pin-7310 slow mornings"
 MARK_B = "marker-b-pin-2291 long walks"
 MARK_OLD = "marker-a-old-5508 looked at together"
 PIN_OFFER_TITLE = "Want a PIN, so only you can open your turns?"
-
-
-def sent(at: AppTest) -> str:
-    """Everything the last run sent to the browser: every element's message, whole."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        if isinstance(node, Block):
-            for child in node.children.values():
-                walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
-
-
-def ok(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def keys(at: AppTest, prefix: str) -> list[str]:
@@ -243,7 +222,7 @@ def test_a_forgotten_pin_takes_only_the_answers_not_yet_looked_at(make_app, stor
     at = on_the_map(make_app, ready_couple)
     closed_for_a(at, key)
     forgot = [e for e in at.expander if e.label == "Forgot your PIN?"]
-    assert forgot and "deletes your answers" in " ".join(m.value for m in forgot[0].markdown)
+    assert forgot and "deletes your private answers" in " ".join(m.value for m in forgot[0].markdown)
     ok(at.button(key=f"curtain_forgot_{key}").click().run())
     assert any("Your PIN is gone" in i.value and "starts again, empty" in i.value for i in at.info)
     assert not store.has_pin(ready_couple.id, "a")

@@ -13,24 +13,10 @@ from streamlit.testing.v1 import AppTest
 from studio.ui.context import PAGES
 from tests import factory
 from tests.app.conftest import switch_to
+from tests.app.helpers import sent
 
 NAME_A, NAME_B = "Zephyrine", "Quillon"
 WORDS = "marker-words-4471"
-
-
-def sent(at: AppTest) -> str:
-    """The text of every element message of the last run."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            out.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(out)
 
 
 @pytest.fixture

@@ -13,40 +13,12 @@ from studio import safety_service as svc
 from studio.exercises import load_catalog
 from studio.safety_map import POINTS, section_scales
 from tests.app.conftest import ROOT, switch_to
+from tests.app.helpers import everything, open_curtain
 
 MARK_A = "marker-a-x81 hugs"
 MARK_B = "marker-b-q27 quiet"
 SPEC = load_catalog(ROOT / "exercises").get("safety_map")
 SKIP = -1
-
-
-def everything(at: AppTest) -> str:
-    """Every value the page would send to the browser, as one string."""
-    parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "text",
-        "caption",
-        "info",
-        "success",
-        "warning",
-        "error",
-        "text_area",
-        "button",
-        "expander",
-        "radio",
-    ):
-        for el in getattr(at, kind):
-            parts.append(str(getattr(el, "value", "")) + str(getattr(el, "label", "")))
-    return "\n".join(parts)
-
-
-def open_curtain(at: AppTest) -> AppTest:
-    btn = next(b for b in at.button if b.key and b.key.startswith("curtain_btn"))
-    return btn.click().run()
 
 
 def section_of(at: AppTest, run_id: int, p: str) -> str:

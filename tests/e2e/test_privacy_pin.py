@@ -136,7 +136,7 @@ def test_five_wrong_tries_pause_it_and_a_forgotten_pin_starts_afresh(
     shot(page, "handover-paused", width)
 
     page.get_by_text("Forgot your PIN?").click()
-    expect_text(page, "also deletes your answers")
+    expect_text(page, "also deletes your private answers")
     forget = "Take my PIN away, and those answers"
     page.get_by_role("button", name=forget).scroll_into_view_if_needed()
     shot(page, "forgot", width)

@@ -137,3 +137,16 @@ def test_status_says_where_you_are_without_a_count_to_live_up_to(store, couple) 
     svc.favourite(store, run, run.state.card or "")
     words = svc.status(store, couple.id, SPEC)
     assert f"{len(SPEC.cards) - 1} cards still to come" in words and "1 kept" in words
+
+
+def test_a_forgotten_pin_takes_an_unshown_guess_with_it(store, couple) -> None:
+    """Removing a forgotten PIN must not open anything of theirs: their guess not yet
+    shown together is deleted, and the card waits for a guess again."""
+    run = guess_first_card(store, couple)
+    guesser = core.other(run.state.turn)
+    run = svc.write(store, run, guesser, GUESS)
+    assert store.forget_pin(couple.id, guesser) == 1
+    again = svc.reload(store, run)
+    assert again.state.step == "guess" and core.writing(again.state) == guesser
+    assert GUESS.encode() not in on_disk(store)
+    assert store.forget_pin(couple.id, core.other(guesser)) == 0  # nothing of the other's
