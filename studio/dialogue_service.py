@@ -180,9 +180,9 @@ class TopicChoice:
 def topic_choices(store: Store, couple: Couple) -> list[TopicChoice]:
     """Open topics carried over from the safety map, newest first (a few at most)."""
     out = [
-        TopicChoice(int(t["id"]), str(t["text"]))
+        TopicChoice(t.id, t.text)
         for t in store.open_topics(couple.id)
-        if t.get("source") in ("safety_map", "checkin") and str(t.get("text", "")).strip()
+        if t.source in ("safety_map", "checkin") and t.text.strip()
     ]
     return out[:TOPIC_CHOICES_MAX]
 
@@ -454,10 +454,7 @@ def add_note(store: Store, run: Running, partner: str, text: str) -> None:
 
 def notes(store: Store, run: Running) -> list[dict[str, str]]:
     """The notes of this dialogue, oldest first: partner, step, text."""
-    return [
-        {"partner": str(n["partner"]), "step": str(n["step"]), "text": str(n["text"])}
-        for n in store.notes_of(run.id)
-    ]
+    return [{"partner": n.partner, "step": n.step, "text": n.text} for n in store.notes_of(run.id)]
 
 
 # ------------------------------------------------------------- words for checks

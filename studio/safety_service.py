@@ -27,7 +27,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from studio import safety_flow as flow
 from studio.safety_map import PartnerAnswers, Reveal, SafetyMapSpec, summary
-from studio.store import Store, safety_answers, safety_runs
+from studio.store import SafetyRunRow, Store, safety_answers, safety_runs
 
 EXERCISE_ID = "safety_map"  # the first scales exercise; others pass their own id
 
@@ -57,7 +57,10 @@ class Run:
         return self.state.version
 
 
-def _run(row: Any) -> Run:
+def _run(row: SafetyRunRow | Any) -> Run:
+    """A run from the store's row (or, inside a transaction, a result mapping)."""
+    if isinstance(row, SafetyRunRow):
+        return Run(row.id, flow.FlowState.from_dict(row.state), row.started_at)
     state = row["state"]
     if isinstance(state, str):
         state = json.loads(state)
@@ -66,7 +69,7 @@ def _run(row: Any) -> Run:
 
 def runs(store: Store, couple_id: int, exercise_id: str = EXERCISE_ID) -> list[Run]:
     """All runs of one scales exercise, newest first."""
-    return [_run(r) for r in store.safety_runs_of(couple_id) if r["exercise_id"] == exercise_id]
+    return [_run(r) for r in store.safety_runs_of(couple_id) if r.exercise_id == exercise_id]
 
 
 def current_run(store: Store, couple_id: int, exercise_id: str = EXERCISE_ID) -> Run | None:
@@ -278,6 +281,6 @@ def reveal(store: Store, spec: SafetyMapSpec, run: Run) -> RevealData:
 def carry_to_dialogue(store: Store, couple_id: int, topic: str) -> int:
     """Store a topic the dialogue's topic picker offers (kept for earlier rounds)."""
     for t in store.open_topics(couple_id):
-        if t["text"] == topic:
-            return int(t["id"])
+        if t.text == topic:
+            return t.id
     return store.add_topic(couple_id, topic, "safety_map")

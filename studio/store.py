@@ -436,6 +436,47 @@ class Couple:
         return self.symbol_a if partner == "a" else self.symbol_b
 
 
+@dataclass(frozen=True, slots=True)
+class SafetyRunRow:
+    """One stored round of a scales exercise (its state is the flow's JSON, parsed)."""
+
+    id: int
+    couple_id: int
+    exercise_id: str
+    state: Any
+    started_at: float
+    updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    """A topic carried over to the dialogue, not used yet."""
+
+    id: int
+    couple_id: int
+    text: str
+    source: str
+    created_at: float
+    used_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRow:
+    """A note one partner wrote during a dialogue step."""
+
+    id: int
+    dialogue_id: int
+    partner: str
+    step: str
+    text: str
+    created_at: float
+
+
+def _row(cls: Any, row: Any, **override: Any) -> Any:
+    """A frozen row from a result mapping: the dataclass's fields, nothing else."""
+    return cls(**{f: override.get(f, row[f]) for f in cls.__dataclass_fields__})
+
+
 def default_database_url() -> str:
     """``STUDIO_DATABASE_URL`` wins; else ``$STUDIO_DATA_DIR/studio.db`` (default ./data)."""
     url = os.environ.get("STUDIO_DATABASE_URL", "").strip()
@@ -1221,7 +1262,7 @@ class Store:
             updated_at=now,
         )
 
-    def safety_runs_of(self, couple_id: int) -> list[dict[str, Any]]:
+    def safety_runs_of(self, couple_id: int) -> list[SafetyRunRow]:
         """All runs of a couple, newest first: id, exercise_id, state, started_at."""
         with self.read() as conn:
             rows = (
@@ -1233,9 +1274,9 @@ class Store:
                 .mappings()
                 .all()
             )
-        return [{**r, "state": json.loads(r["state"])} for r in rows]
+        return [_row(SafetyRunRow, r, state=json.loads(r["state"])) for r in rows]
 
-    def safety_run(self, couple_id: int, run_id: int) -> dict[str, Any] | None:
+    def safety_run(self, couple_id: int, run_id: int) -> SafetyRunRow | None:
         with self.read() as conn:
             row = (
                 conn.execute(
@@ -1246,7 +1287,7 @@ class Store:
                 .mappings()
                 .first()
             )
-        return None if row is None else {**row, "state": json.loads(row["state"])}
+        return None if row is None else _row(SafetyRunRow, row, state=json.loads(row["state"]))
 
     def set_safety_state(self, run_id: int, state: Mapping[str, Any]) -> None:
         with self.write() as conn:
@@ -1314,7 +1355,7 @@ class Store:
             topics, couple_id=couple_id, text=text, source=source, created_at=time.time()
         )
 
-    def open_topics(self, couple_id: int) -> list[dict[str, Any]]:
+    def open_topics(self, couple_id: int) -> list[TopicRow]:
         with self.read() as conn:
             rows = (
                 conn.execute(
@@ -1325,7 +1366,7 @@ class Store:
                 .mappings()
                 .all()
             )
-        return [dict(r) for r in rows]
+        return [_row(TopicRow, r) for r in rows]
 
     def use_topic(self, topic_id: int) -> None:
         with self.write() as conn:
@@ -1416,7 +1457,7 @@ class Store:
                 )
             )
 
-    def notes_of(self, dialogue_id: int) -> list[dict[str, Any]]:
+    def notes_of(self, dialogue_id: int) -> list[NoteRow]:
         with self.read() as conn:
             rows = (
                 conn.execute(
@@ -1427,7 +1468,7 @@ class Store:
                 .mappings()
                 .all()
             )
-        return [dict(r) for r in rows]
+        return [_row(NoteRow, r) for r in rows]
 
     def save_rating(self, dialogue_id: int, partner: str, **fields: Any) -> None:
         allowed = {"heard", "safe", "word", "sealed"}

@@ -320,7 +320,7 @@ def test_a_small_request_then_a_new_topic_from_the_safety_map(make_app, ready_co
     assert "Is now a good time?" in headers(at)
     assert any("▲ Sam shares, ● Robin listens" in m.value for m in at.markdown)
     assert "Who does the dishes" in [t.value for t in at.text]
-    assert [t["id"] for t in store.open_topics(ready_couple.id)] == []
+    assert [t.id for t in store.open_topics(ready_couple.id)] == []
     assert latest(store, ready_couple).extra["topic_ids"] == [tid]
 
 

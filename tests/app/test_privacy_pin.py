@@ -222,7 +222,9 @@ def test_a_forgotten_pin_takes_only_the_answers_not_yet_looked_at(make_app, stor
     at = on_the_map(make_app, ready_couple)
     closed_for_a(at, key)
     forgot = [e for e in at.expander if e.label == "Forgot your PIN?"]
-    assert forgot and "deletes your private answers" in " ".join(m.value for m in forgot[0].markdown)
+    assert forgot and "deletes your private answers" in " ".join(
+        m.value for m in forgot[0].markdown
+    )
     ok(at.button(key=f"curtain_forgot_{key}").click().run())
     assert any("Your PIN is gone" in i.value and "starts again, empty" in i.value for i in at.info)
     assert not store.has_pin(ready_couple.id, "a")

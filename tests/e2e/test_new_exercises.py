@@ -105,7 +105,7 @@ def test_a_dropped_in_scales_file_runs_from_our_space_to_the_reveal(server, open
     assert "A few words for this scale 1" in main  # the file's own scales, far apart
     # Its round is kept under its own name, apart from "What makes you feel safe?".
     runs = store.safety_runs_of(couple.id)
-    assert [r["exercise_id"] for r in runs] == ["garden_talk"]
+    assert [r.exercise_id for r in runs] == ["garden_talk"]
     page.goto(f"{server.url}/our-story?c={couple.token}")
     wait_idle(page)
     expect_text(page, "Garden talk")

@@ -121,7 +121,7 @@ def test_one_partner_touches_nothing_and_nothing_of_theirs_counts(server, open_p
 
     store = store_of(server)
     couple = store.couple_by_token(token_of(page))
-    run_id = store.safety_runs_of(couple.id)[0]["id"]
+    run_id = store.safety_runs_of(couple.id)[0].id
     assert set(store.answers_of(run_id, "a")) == set()  # not one default was stored
     assert len(store.answers_of(run_id, "b")) == 20 + 1
     page_text = page.inner_text("[data-testid='stMain']")

@@ -276,10 +276,10 @@ def test_a_forgotten_pin_takes_only_that_partners_unrevealed_answers(store, coup
     assert store.answers_of(now, "a") == {}
     assert store.answers_of(now, "b") == {"text": (f"words of b in round {now}", False)}
     assert store.answers_of(old, "a") == {"text": (f"words of a in round {old}", False)}
-    state = store.safety_run(couple.id, now)["state"]
+    state = store.safety_run(couple.id, now).state
     assert state["sealed"] == {"a": False, "b": False} and state["section"]["a"] == "words"
     assert state["version"] == 4
-    assert store.safety_run(couple.id, old)["state"]["version"] == 3
+    assert store.safety_run(couple.id, old).state["version"] == 3
     assert store.scrub_pending() == 0
 
 

@@ -188,7 +188,7 @@ def test_carry_to_dialogue_is_stored_once(store):
     t2 = svc.carry_to_dialogue(store, c.id, "Time together or time alone")
     assert t1 == t2
     topics = store.open_topics(c.id)
-    assert [t["source"] for t in topics] == ["safety_map"]
+    assert [t.source for t in topics] == ["safety_map"]
 
 
 def test_runs_are_kept_newest_first(store):

@@ -185,9 +185,9 @@ def test_every_write_is_seen_by_a_second_store_on_the_same_file(store) -> None:
         assert store.resume(couple.id, now=1100.0) == 0.0  # no break: nothing to end
 
         run = store.start_safety_run(couple.id, "safety_map", {"phase": "a"})
-        assert [r["id"] for r in other.safety_runs_of(couple.id)] == [run]
+        assert [r.id for r in other.safety_runs_of(couple.id)] == [run]
         store.set_safety_state(run, {"phase": "b"})
-        assert other.safety_run(couple.id, run)["state"] == {"phase": "b"}
+        assert other.safety_run(couple.id, run).state == {"phase": "b"}
 
         store.save_answer(run, "a", "opening", "a walk together")
         assert other.answers_of(run, "a") == {"opening": ("a walk together", False)}
@@ -200,7 +200,7 @@ def test_every_write_is_seen_by_a_second_store_on_the_same_file(store) -> None:
         assert other.answers_of(run, "b") == {}  # one partner at a time
 
         topic = store.add_topic(couple.id, "the dishes", "manual")
-        assert [t["id"] for t in other.open_topics(couple.id)] == [topic]
+        assert [t.id for t in other.open_topics(couple.id)] == [topic]
         store.use_topic(topic)
         assert other.open_topics(couple.id) == []
 
@@ -211,7 +211,7 @@ def test_every_write_is_seen_by_a_second_store_on_the_same_file(store) -> None:
         assert (seen_dlg["state"], seen_dlg["extra"]) == ({"step": 2}, {"notes": True})
 
         store.add_note(dlg, "b", "mirror", "I heard you say…")
-        assert [n["text"] for n in other.notes_of(dlg)] == ["I heard you say…"]
+        assert [n.text for n in other.notes_of(dlg)] == ["I heard you say…"]
 
         store.save_rating(dlg, "a", heard=3)
         store.save_rating(dlg, "a", safe=4, sealed=True)
