@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from studio import registry as _registry
+
 if TYPE_CHECKING:  # the kinds' models, for the typed look-ups below (no import cycle)
     from studio.checkin import CheckinSpec
     from studio.dialogue import DialogueSpec
@@ -37,15 +39,8 @@ EXERCISES_DIR = Path(
 )
 MAX_FILE_BYTES = 512 * 1024
 
-# kind -> "module:ClassName" (imported lazily, so this module has no cycles)
-KINDS: dict[str, str] = {
-    "safety_map": "studio.safety_map:SafetyMapSpec",
-    "themes": "studio.themes:ThemeLexicon",
-    "dialogue": "studio.dialogue:DialogueSpec",
-    "room_script": "studio.room:RoomScript",
-    "checkin": "studio.checkin:CheckinSpec",
-    "cards": "studio.cards:DeckSpec",
-}
+# kind -> "module:ClassName", from the registry (imported lazily, so no cycles)
+KINDS: dict[str, str] = {k.kind: k.model for k in _registry.KINDS}
 
 
 class ExerciseBase(BaseModel):

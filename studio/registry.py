@@ -30,7 +30,8 @@ class Kind:
     """Everything the studio needs to know about one kind of exercise."""
 
     kind: str  # the ``kind = "…"`` of its files
-    page: str  # its page's key in ``studio.ui.context.PAGES`` ("" for content only)
+    model: str  # "module:Class" of the pydantic model that validates its files
+    page: str  # its page: ``pages/couple/<page>.py``, key in context.PAGES ("" for none)
     url_path: str  # where its page lives ("" for content only)
     title: str  # the page's name when a file doesn't give one (sidebar, tab)
     icon: str  # a Material icon, in Streamlit's ``:material/…:`` form
@@ -75,6 +76,7 @@ def _cards_status(store: Store, couple: Couple, spec: Any, now: float) -> str:
 KINDS: tuple[Kind, ...] = (
     Kind(
         kind="safety_map",
+        model="studio.safety_map:SafetyMapSpec",
         page="safety_map",
         url_path="safety-map",
         title="What makes you feel safe?",
@@ -88,6 +90,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         kind="dialogue",
+        model="studio.dialogue:DialogueSpec",
         page="dialogue",
         url_path="dialogue",
         title="Talk and listen",
@@ -101,6 +104,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         kind="checkin",
+        model="studio.checkin:CheckinSpec",
         page="checkin",
         url_path="check-in",
         title="Our weekly check-in",
@@ -114,6 +118,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         kind="cards",
+        model="studio.cards:DeckSpec",
         page="cards",
         url_path="cards",
         title="Conversation cards",
@@ -128,6 +133,7 @@ KINDS: tuple[Kind, ...] = (
     # Content that other exercises read; no page of its own.
     Kind(
         kind="themes",
+        model="studio.themes:ThemeLexicon",
         page="",
         url_path="",
         title="Themes",
@@ -142,6 +148,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         kind="room_script",
+        model="studio.room:RoomScript",
         page="",
         url_path="",
         title="Workshop evening",
@@ -243,3 +250,8 @@ def private_url_paths() -> frozenset[str]:
 def couple_tables() -> tuple[str, ...]:
     """Every store table that holds a couple's exercise data, by kind."""
     return tuple(t for k in KINDS for t in k.tables)
+
+
+def page_file(k: Kind) -> str:
+    """Where a kind's page lives, by convention."""
+    return f"pages/couple/{k.page}.py"

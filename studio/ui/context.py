@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from studio.registry import page_file, with_pages
 from studio.store import (
     Couple,
     Store,
@@ -38,10 +39,8 @@ PAGES: dict[str, str] = {
     "welcome": "pages/couple/welcome.py",
     "setup": "pages/couple/setup.py",
     "home": "pages/couple/home.py",
-    "safety_map": "pages/couple/safety_map.py",
-    "dialogue": "pages/couple/dialogue.py",
-    "checkin": "pages/couple/checkin.py",
-    "cards": "pages/couple/cards.py",
+    # every exercise kind's page, from the registry
+    **{k.page: page_file(k) for k in with_pages()},
     "history": "pages/couple/history.py",
     "join": "pages/couple/join.py",
     "resources": "pages/couple/resources.py",
