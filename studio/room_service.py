@@ -386,8 +386,10 @@ def room_card(catalog: Catalog, state: RoomState) -> tuple[str, str, str] | None
     from studio.cards import DeckSpec
 
     spec = catalog.get(state.card_exercise, "cards")
-    card = spec.card(state.card) if isinstance(spec, DeckSpec) else None
-    if card is None or not isinstance(spec, DeckSpec):
+    if not isinstance(spec, DeckSpec):
+        return None
+    card = spec.card(state.card)
+    if card is None:
         return None
     cat = spec.category(card.category)
     return (cat.title if cat is not None else "", card.text, card.follow_up)

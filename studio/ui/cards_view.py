@@ -16,7 +16,7 @@ from studio import cards_service as svc
 from studio.cards import DeckError, DeckSpec
 from studio.store import Couple, Store
 from studio.text import content_md, md_escape
-from studio.ui import context, curtain, flash
+from studio.ui import context, curtain, flash, layout
 from studio.ui.partner import label
 
 _SPOT = "cards_problem"
@@ -84,12 +84,7 @@ def _card(spec: DeckSpec, couple: Couple, run: svc.Run) -> None:
     if card is None:
         return
     cat = spec.category(card.category)
-    with st.container(border=True, key="cards_card"):
-        if cat is not None:
-            st.caption(md_escape(cat.title))
-        st.subheader(md_escape(card.text), anchor=False)
-        if card.follow_up:
-            st.markdown("*And then:* " + md_escape(card.follow_up))
+    layout.card_box(cat.title if cat else "", card.text, card.follow_up, key="cards_card")
     st.markdown(
         ":material/record_voice_over: **" + label(couple, state.turn) + " answers this one.**"
     )

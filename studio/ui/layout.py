@@ -97,3 +97,24 @@ def unavailable(page: str, exercise_id: str | None) -> None:
         icon=":material/favorite:",
         query_params=context.keep_params(),
     )
+
+
+def card_box(
+    category: str, text: str, follow_up: str, *, key: str, size: str = "subheader"
+) -> None:
+    """One conversation card, as every screen draws it: its theme, the question, and its
+    follow-up. ``size``: "header" (the room screen), "subheader" (the couple's deck) or
+    "bold" (one line in a phone's workshop banner). Content text, shown as text."""
+    from studio.text import md_escape
+
+    with st.container(border=True, key=key):
+        if category:
+            st.caption(md_escape(category))
+        if size == "header":
+            st.header(md_escape(text), anchor=False)
+        elif size == "subheader":
+            st.subheader(md_escape(text), anchor=False)
+        else:
+            st.markdown("**" + md_escape(text) + "**")
+        if follow_up:
+            st.markdown("*And then:* " + md_escape(follow_up))

@@ -21,7 +21,7 @@ from studio import journey, registry
 from studio.registry import private_url_paths
 from studio.store import Couple, Store
 from studio.text import content_md, md_escape
-from studio.ui import context, flash
+from studio.ui import context, flash, layout
 
 if TYPE_CHECKING:  # the room's code loads when a page first needs it, not on welcome
     from studio.room import RoomScript
@@ -247,14 +247,15 @@ def _live(token: str, couple_id: int, room_id: int, url_path: str, full: bool) -
         )
     target = VIEW_PAGES.get(phase.couple_view)
     on_it = target is not None and _PAGE_PATHS.get(target[0]) == url_path
-    card = room_service.room_card(context.catalog(max_age=2.0), state)
-    if phase.couple_view == "cards" and card is not None:
-        with st.container(border=True, key=f"room_card_{full}"):
-            if card[0]:
-                st.caption(md_escape(card[0]))
-            st.markdown("**" + md_escape(card[1]) + "**")
-            if card[2]:
-                st.markdown("*And then:* " + md_escape(card[2]))
+    # The card dealt to the room: looked up only in a cards part (a card dealt earlier
+    # stays on the room's table, and every phone polls this).
+    card = (
+        room_service.room_card(context.catalog(max_age=2.0), state)
+        if phase.couple_view == "cards"
+        else None
+    )
+    if card is not None:
+        layout.card_box(*card, key=f"room_card_{full}", size="bold")
     if full or not on_it:
         st.markdown(content_md(phase.couple_text))
     else:  # on the exercise itself: its own button stays near the top of a phone

@@ -22,7 +22,7 @@ from studio import room_service as rs
 from studio.room import RoomScript, join_url, phase_index, qr_svg
 from studio.store import Store
 from studio.text import md_escape
-from studio.ui import context, flash, room_banner
+from studio.ui import context, flash, layout, room_banner
 
 SCREEN_PARAM = "screen"
 SCREEN_PATH = "room-screen"
@@ -193,8 +193,10 @@ def _screen_script(state: rs.RoomState, script: RoomScript | None) -> None:
         if len(text) <= 420
         else ("proj_text_xlong")
     )
-    card = rs.room_card(context.catalog(max_age=1.0), state)
-    if phase.couple_view == "cards" and card is not None:
+    card = (
+        rs.room_card(context.catalog(max_age=1.0), state) if phase.couple_view == "cards" else None
+    )
+    if card is not None:
         _big_card(card)
         size = "proj_text_xlong" if len(text) > 260 else "proj_text_long"  # the card first
     with st.container(key=size):
@@ -203,13 +205,7 @@ def _screen_script(state: rs.RoomState, script: RoomScript | None) -> None:
 
 def _big_card(card: tuple[str, str, str]) -> None:
     """The card dealt to the room, large, on the room screen and the presenter's view."""
-    category, text, follow_up = card
-    with st.container(border=True, key="proj_card"):
-        if category:
-            st.caption(md_escape(category))
-        st.header(md_escape(text), anchor=False)
-        if follow_up:
-            st.markdown("*And then:* " + md_escape(follow_up))
+    layout.card_box(*card, key="proj_card", size="header")
 
 
 def _screen_live(room_id: int) -> None:
