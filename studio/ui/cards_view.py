@@ -40,7 +40,10 @@ def _press(fn: Callable[..., object], *args: object, **kwargs: object) -> None:
 
 def _settings(store: Store, spec: DeckSpec, run: svc.Run) -> None:
     state = run.state
-    key_c, key_g = f"cards_cats_{run.id}_{run.version}", f"cards_guess_{run.id}_{run.version}"
+    # Keyed by the settings themselves: another tab's change draws them afresh, while a
+    # press elsewhere on the page (a card, a favourite) leaves them, and the focus, alone.
+    mark = "_".join((*state.categories, "g" if state.guess_first else "n"))
+    key_c, key_g = f"cards_cats_{run.id}_{mark}", f"cards_guess_{run.id}_{mark}"
     titles = {c.key: c.title for c in spec.categories}
 
     def changed() -> None:

@@ -234,3 +234,45 @@ def test_a_card_dealt_to_the_room_reaches_the_big_screen_and_a_phone(server, ope
     expect(phone.locator(".st-key-room_banner")).to_contain_text(text)
     click(pres, "Deal the next card")
     expect(phone.locator(".st-key-room_banner")).not_to_contain_text(text)  # it follows
+
+
+def test_the_deck_by_keyboard_alone(server, open_page) -> None:
+    """From the top of the deck's page: Tab to "Draw the first card", Enter; then on to
+    "Keep as a favourite" and "Next card". After a press Streamlit may leave the focus on
+    the page itself; then the first Tab is the "Skip to main content" link, so each
+    button is a handful of keys away, never a walk through the sidebar."""
+    store = Store(server.store_url)
+    couple = factory.couple(store, "Robin", "Sam")
+    page = open_page(server, f"/cards?exercise=small_deck&c={couple.token}")
+    expect(page.get_by_role("button", name="Draw the first card")).to_be_visible()
+    page.evaluate("() => document.querySelector('[data-testid=stMain]').focus()")  # the top
+
+    def focused() -> str:
+        return page.evaluate(
+            "() => { const a = document.activeElement;"
+            " const named = a && (a.tagName === 'BUTTON' || a.tagName === 'A');"
+            " return named ? a.innerText.trim() : ''; }"
+        )
+
+    def reach(name: str) -> int:
+        keys = 0
+        while name not in focused():
+            if focused() == "Skip to main content":
+                page.keyboard.press("Enter")
+            else:
+                page.keyboard.press("Tab")
+            keys += 1
+            assert keys <= 15, f"{name!r} is more than 15 keys away"
+        return keys
+
+    keys = [reach("Draw the first card")]
+    after_rerun(page, lambda: page.keyboard.press("Enter"))
+    expect_text(page, "Robin answers this one")
+    keys.append(reach("Keep as a favourite"))
+    after_rerun(page, lambda: page.keyboard.press("Enter"))
+    expect(page.get_by_text("Your favourites (1)")).to_be_visible()
+    keys.append(reach("Next card"))
+    after_rerun(page, lambda: page.keyboard.press("Enter"))
+    expect_text(page, "Sam answers this one")
+    print(f"\ncards by keyboard: keys to each button {keys}")
+    assert csvc.current(store, couple.id, "small_deck").state.favourites
