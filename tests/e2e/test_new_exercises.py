@@ -16,6 +16,7 @@ from studio import authoring
 from studio import cards_service as csvc
 from studio.store import Store
 from tests import factory
+from tests.e2e.chart_check import chart_problems, wait_for_plots
 from tests.e2e.conftest import after_rerun, click, expect_text, start_server, wait_idle
 from tests.e2e.test_foundation import axe_serious
 
@@ -103,6 +104,14 @@ def test_a_dropped_in_scales_file_runs_from_our_space_to_the_reveal(server, open
     main = page.inner_text("[data-testid='stMain']")
     assert WORDS_A in main and WORDS_B in main
     assert "A few words for this scale 1" in main  # the file's own scales, far apart
+    # Its full picture: no axis in this file, so no map; every other chart draws whole.
+    click(page, "See the full picture", exact=False)
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)
+    wait_for_plots(page, 4)
+    wait_idle(page)
+    assert chart_problems(page) == []
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "garden-full-picture.png"), full_page=True)
     # Its round is kept under its own name, apart from "What makes you feel safe?".
     runs = store.safety_runs_of(couple.id)
     assert [r.exercise_id for r in runs] == ["garden_talk"]
